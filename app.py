@@ -1,0 +1,80 @@
+"""Entry point: `python app.py` starts kepweb.
+
+With no external system configured (no KEPWEB_SCHEDULING_API_URL), it starts
+the embedded default: the frontend and the sandbox stand-ins in one process on
+one port, so the whole journey runs on a laptop:
+
+    /                     kepweb, the citizen frontend
+    /sandbox/scheduling/  the scheduling API's reference service
+    /sandbox/outbox/      every email sent, as a page and as JSON (SMTP on KEPWEB_SMTP_PORT)
+
+This module is the only place that knows both kepweb and sandbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from kepweb import create_app
+from kepweb.config import ConfigError
+
+SANDBOX_API_TOKEN = "sandbox-frontend-token"
+
+
+def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None):
+    """The frontend wired to fresh sandbox stand-ins; returns (wsgi_app, frontend, outbox)."""
+    from sandbox import outbox as outbox_module
+    from sandbox import scheduling
+
+    outbox = outbox_module.Outbox()
+    outbox.start(port=smtp_port)
+    frontend = create_app(
+        {
+            "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
+            "SCHEDULING_API_TOKEN": SANDBOX_API_TOKEN,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp_port,
+            **(overrides or {}),
+        }
+    )
+    wsgi_app = DispatcherMiddleware(
+        frontend,
+        {
+            "/sandbox/scheduling": scheduling.create_app(token=SANDBOX_API_TOKEN),
+            "/sandbox/outbox": outbox_module.create_app(outbox),
+        },
+    )
+    return wsgi_app, frontend, outbox
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    embedded = not os.environ.get("KEPWEB_SCHEDULING_API_URL") and os.environ.get("KEPWEB_ENV") != "production"
+    try:
+        if embedded:
+            smtp_port = int(os.environ.get("KEPWEB_SMTP_PORT", "8025"))
+            wsgi_app, _frontend, _outbox = embedded_default(f"http://127.0.0.1:{port}", smtp_port)
+        else:
+            wsgi_app = create_app()
+    except ConfigError as error:
+        print(f"kepweb cannot start: {error}", file=sys.stderr)
+        return 2
+
+    from waitress import serve
+
+    url = f"http://{host}:{port}/"
+    print(f"kepweb is running at {url}", flush=True)
+    if embedded:
+        print(f"  sandbox outbox (emails): {url}sandbox/outbox/", flush=True)
+    serve(wsgi_app, host=host, port=port, threads=8, ident="kepweb")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""kepweb: the citizen frontend of myKEPlive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from kepweb import config as config_module
+from kepweb import errors, htmx, i18n, security, scheduling
+from kepweb.pages import pages
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Application factory: config, extensions, blueprints, error handlers, in that order."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config_module.from_environment())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    app.config.update(overrides or {})
+    if not app.config["SCHEDULING_API_URL"]:
+        raise config_module.ConfigError(
+            "No scheduling API: set KEPWEB_SCHEDULING_API_URL, or start the embedded default "
+            "with `python app.py`, which runs the sandbox API beside the frontend."
+        )
+
+    security.init_app(app)
+    i18n.init_app(app)
+    htmx.init_app(app)
+    scheduling.init_app(app)
+    app.register_blueprint(pages)
+    errors.init_app(app)
+    return app

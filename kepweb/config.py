@@ -1,0 +1,109 @@
+"""Configuration from environment variables.
+
+Every setting has a `KEPWEB_` environment variable (listed in the README).
+With none set, the app expects the embedded sandbox stand-ins that `app.py`
+starts beside it. With `KEPWEB_ENV=production` it refuses to start unless the
+secret key and every external URL are given, because a silent fallback to the
+sandbox in production would be far worse than a failed start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable service."""
+
+
+SUPPORTED_LOCALES = ("el", "en")
+
+# The settings a production deployment must give explicitly.
+REQUIRED_IN_PRODUCTION = (
+    "KEPWEB_SECRET_KEY",
+    "KEPWEB_SCHEDULING_API_URL",
+    "KEPWEB_SCHEDULING_API_TOKEN",
+    "KEPWEB_GSIS_CLIENT_ID",
+    "KEPWEB_GSIS_CLIENT_SECRET",
+    "KEPWEB_GSIS_AUTHORIZE_URL",
+    "KEPWEB_GSIS_TOKEN_URL",
+    "KEPWEB_GSIS_USERINFO_URL",
+    "KEPWEB_GSIS_LOGOUT_URL",
+    "KEPWEB_SMTP_HOST",
+)
+
+
+def _minutes(env, name, default):
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number of minutes, not {raw!r}.") from error
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0 minutes.")
+    return value
+
+
+def _seconds(env, name, default):
+    raw = env.get(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from error
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0 seconds.")
+    return value
+
+
+def from_environment(env=None) -> dict:
+    """Build the Flask config mapping from `env` (default: os.environ)."""
+    env = os.environ if env is None else env
+    production = env.get("KEPWEB_ENV", "development") == "production"
+    if production:
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not env.get(name)]
+        if missing:
+            raise ConfigError(
+                "KEPWEB_ENV=production needs these environment variables, which are not set: "
+                + ", ".join(missing)
+                + ". See the configuration table in README.md."
+            )
+
+    default_locale = env.get("KEPWEB_DEFAULT_LOCALE", "el")
+    if default_locale not in SUPPORTED_LOCALES:
+        raise ConfigError(f"KEPWEB_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}.")
+
+    session_minutes = _minutes(env, "KEPWEB_SESSION_MINUTES", 30)
+    return {
+        "KEPWEB_PRODUCTION": production,
+        # Without a configured key every start gets a fresh random one: sessions
+        # then end at a restart, which is right for a laptop and never used in
+        # production (refused above).
+        "SECRET_KEY": env.get("KEPWEB_SECRET_KEY") or secrets.token_hex(32),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=session_minutes),
+        "SESSION_COOKIE_NAME": "__Host-kepweb" if production else "kepweb_session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "KEPWEB_FORCE_HTTPS": production and env.get("KEPWEB_FORCE_HTTPS", "1") != "0",
+        "BABEL_DEFAULT_LOCALE": default_locale,
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Athens",
+        "SCHEDULING_API_URL": env.get("KEPWEB_SCHEDULING_API_URL", ""),
+        "SCHEDULING_API_TOKEN": env.get("KEPWEB_SCHEDULING_API_TOKEN", ""),
+        "SCHEDULING_API_TIMEOUT": _seconds(env, "KEPWEB_SCHEDULING_API_TIMEOUT", 8),
+        "GSIS_CLIENT_ID": env.get("KEPWEB_GSIS_CLIENT_ID", ""),
+        "GSIS_CLIENT_SECRET": env.get("KEPWEB_GSIS_CLIENT_SECRET", ""),
+        "GSIS_AUTHORIZE_URL": env.get("KEPWEB_GSIS_AUTHORIZE_URL", ""),
+        "GSIS_TOKEN_URL": env.get("KEPWEB_GSIS_TOKEN_URL", ""),
+        "GSIS_USERINFO_URL": env.get("KEPWEB_GSIS_USERINFO_URL", ""),
+        "GSIS_LOGOUT_URL": env.get("KEPWEB_GSIS_LOGOUT_URL", ""),
+        "SMTP_HOST": env.get("KEPWEB_SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(env.get("KEPWEB_SMTP_PORT", "8025")),
+        "SMTP_TIMEOUT": _seconds(env, "KEPWEB_SMTP_TIMEOUT", 8),
+        "MAIL_SENDER": env.get("KEPWEB_MAIL_SENDER", "myKEPlive <no-reply@mykeplive.example>"),
+        "ACCESSIBILITY_FEEDBACK_TO": env.get(
+            "KEPWEB_ACCESSIBILITY_FEEDBACK_TO", "accessibility@mykeplive.example"
+        ),
+    }

@@ -1,0 +1,45 @@
+"""Errors mapped in one place, each to a page in the citizen's language.
+
+A scheduling API that is down, slow or talking nonsense becomes the "service
+unavailable" page (503) with a way to try again, whatever view was running.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_wtf.csrf import CSRFError
+
+from kepweb.htmx import render_page
+from kepweb.redirects import safe_next_url
+from kepweb.scheduling import SchedulingUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def not_found(_error):
+    return render_page("errors/404.html", status=404)
+
+
+def server_error(_error):
+    return render_page("errors/500.html", status=500)
+
+
+def service_unavailable(error):
+    log.warning("showing service-unavailable page: %s", error)
+    retry_url = safe_next_url(request.full_path.rstrip("?") if request.method == "GET" else None,
+                              fallback="/")
+    return render_page("errors/503.html", status=503, retry_url=retry_url)
+
+
+def csrf_failed(_error):
+    # Usually a form left open past the session lifetime: say so, offer a way back.
+    return render_page("errors/csrf.html", status=400)
+
+
+def init_app(app):
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(SchedulingUnavailable, service_unavailable)
+    app.register_error_handler(CSRFError, csrf_failed)

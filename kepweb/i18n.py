@@ -1,0 +1,76 @@
+"""Greek first, English second.
+
+The citizen's choice is kept in a cookie and wins over the browser's
+Accept-Language; without a choice the browser decides, and Greek is the default.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request
+from flask_babel import Babel, format_datetime, format_date, get_locale
+
+from kepweb.config import SUPPORTED_LOCALES
+from kepweb.redirects import safe_next_url
+
+LANGUAGE_COOKIE = "kepweb_lang"
+ONE_YEAR = 365 * 24 * 3600
+
+# Shown in the language switch in their own language, as GOV.UK and GOV.GR do.
+LANGUAGE_NAMES = {"el": "Ελληνικά", "en": "English"}
+
+language = Blueprint("language", __name__)
+babel = Babel()
+
+
+def select_locale():
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    return request.accept_languages.best_match(
+        SUPPORTED_LOCALES, default=current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+@language.get("/language/<code>")
+def switch(code):
+    """Remember the language and go back to the page the citizen was on.
+
+    A plain link (no form) so it works without JavaScript and is not a
+    state-changing POST worth protecting: it only sets a preference.
+    """
+    target = safe_next_url(request.args.get("next"), fallback="/")
+    response = redirect(target, code=303)
+    if code in SUPPORTED_LOCALES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=ONE_YEAR,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+def other_languages():
+    here = current_language()
+    return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES if code != here]
+
+
+def init_app(app):
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.config["BABEL_TRANSLATION_DIRECTORIES"]),
+    )
+    app.register_blueprint(language)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        other_languages=other_languages,
+        format_datetime=format_datetime,
+        format_date=format_date,
+    )

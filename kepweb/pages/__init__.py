@@ -1,0 +1,5 @@
+"""Information pages: home, manual, municipalities, accessibility, privacy, feedback."""
+
+from kepweb.pages.views import pages
+
+__all__ = ["pages"]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask_babel import gettext as _
+
+from kepweb.htmx import render_page
+from kepweb.mail import MailUnavailable, send_accessibility_feedback
+from kepweb.pages.forms import FeedbackForm
+from kepweb.search import matches
+
+log = logging.getLogger(__name__)
+pages = Blueprint("pages", __name__)
+
+# Update together with the statement's text, from the accessibility report.
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 26)
+
+@pages.get("/")
+def home():
+    return render_page("pages/home.html", page_title=_("Book a video call with a KEP"))
+
+
+@pages.get("/start")
+def start():
+    return render_page("pages/start.html", page_title=_("Before you start"))
+
+
+@pages.get("/manual")
+def manual():
+    return render_page("pages/manual.html", page_title=_("User manual"))
+
+
+@pages.get("/municipalities")
+def municipalities():
+    query = request.args.get("q", "").strip()[:100]
+    places = current_app.extensions["scheduling.places"]
+    found = [
+        municipality
+        for municipality in places.municipalities_with_keps()
+        if _municipality_matches(query, municipality)
+    ]
+    return render_page(
+        "pages/municipalities.html",
+        page_title=_("Participating municipalities and their KEPs"),
+        query=query,
+        municipalities=found,
+    )
+
+
+def _municipality_matches(query, municipality):
+    texts = [municipality.name.el, municipality.name.en, municipality.region.el, municipality.region.en]
+    for kep in municipality.keps:
+        texts += [kep.name.el, kep.name.en, kep.town.el, kep.town.en]
+    return matches(query, *texts)
+
+
+@pages.get("/accessibility")
+def accessibility():
+    return render_page(
+        "pages/accessibility.html",
+        page_title=_("Accessibility statement"),
+        statement_prepared=ACCESSIBILITY_STATEMENT_PREPARED,
+    )
+
+
+@pages.route("/feedback", methods=["GET", "POST"])
+def feedback():
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            send_accessibility_feedback(form.data)
+        except MailUnavailable:
+            form.form_errors.append(_("We could not send your message just now. It is still here: please try again in a few minutes."))
+        else:
+            return redirect(url_for("pages.feedback_sent"), code=303)
+    elif request.method == "GET":
+        form.page.data = request.args.get("page", "")[:200]
+    return render_page("pages/feedback.html", page_title=_("Report a problem"), form=form)
+
+
+@pages.get("/feedback/sent")
+def feedback_sent():
+    return render_page("pages/feedback_sent.html", page_title=_("Thank you for your message"))
+
+
+@pages.get("/privacy")
+def privacy():
+    return render_page("pages/privacy.html", page_title=_("Privacy notice"))

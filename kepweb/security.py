@@ -1,0 +1,64 @@
+"""Security headers and CSRF, app-wide from the first request.
+
+Flask-Talisman sets the headers (CSP, HSTS over HTTPS, frame-ancestors,
+Referrer-Policy, nosniff, Permissions-Policy) and lets a single view relax one
+(the join page will allow camera and microphone); Flask-WTF's CSRFProtect checks
+every POST, including htmx ones that send the token in an `X-CSRFToken` header.
+"""
+
+from __future__ import annotations
+
+from flask_compress import Compress
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+talisman = Talisman()
+compress = Compress()
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    # digigov.css draws its arrows with data: SVGs.
+    "img-src": ["'self'", "data:"],
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+
+# Nothing needs powerful features except the join page, which opts in itself.
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+}
+
+
+def init_app(app):
+    talisman.init_app(
+        app,
+        force_https=app.config["KEPWEB_FORCE_HTTPS"],
+        strict_transport_security=True,
+        strict_transport_security_max_age=31536000,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        # Talisman would otherwise force Secure cookies even on http://127.0.0.1;
+        # config.py decides (always Secure in production).
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+    )
+    csrf.init_app(app)
+    # Only our static assets are compressed. Pages carry the CSRF token next to
+    # text the citizen typed, and compressing that over TLS invites BREACH.
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES", ["text/css", "application/javascript", "text/javascript"]
+    )
+    compress.init_app(app)

@@ -1,0 +1,5 @@
+"""Reference implementation of the scheduling API (api/scheduling.openapi.yaml)."""
+
+from sandbox.scheduling.service import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,52 @@
+# Shared by scripts/run and scripts/test: a virtual environment in .venv with
+# the project installed, on a fresh Debian machine or an already prepared one.
+set -euo pipefail
+
+PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${KEPWEB_VENV:-$PROJECT_ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+  # Only as root on Debian; elsewhere say what is missing and stop.
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    log "installing from Debian's packages: $*"
+    if [ -z "${KEPWEB_APT_UPDATED:-}" ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+      export KEPWEB_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  else
+    log "please install these packages: $*"
+    return 1
+  fi
+}
+
+ensure_venv() {
+  local extras="${1:-}"
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating a virtual environment in $VENV"
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+      # Debian's own python3 keeps venv and ensurepip in a separate package.
+      rm -rf "$VENV"
+      local version
+      version="$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+      apt_install "python${version}-venv" || apt_install python3-venv
+      "$PYTHON" -m venv "$VENV"
+    fi
+  fi
+  local stamp="$VENV/.kepweb-installed${extras:+-$extras}"
+  # Reinstall only when pyproject.toml changed since the last install.
+  if [ ! -f "$stamp" ] || [ "$PROJECT_ROOT/pyproject.toml" -nt "$stamp" ]; then
+    log "installing kepweb${extras:+ with [$extras]} into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip >&2
+    "$VENV/bin/python" -m pip install --quiet -e "$PROJECT_ROOT${extras:+[$extras]}" >&2
+    touch "$stamp"
+  fi
+}
+
+compile_translations() {
+  log "compiling translations"
+  "$VENV/bin/pybabel" compile --statistics -d "$PROJECT_ROOT/translations" >&2
+}

@@ -1,0 +1,123 @@
+"""Fixtures: a real sandbox scheduling API and outbox, the frontend app, and a
+page-checking client in the spirit of GOV.UK Notify's `client_request`."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from kepweb import create_app
+from sandbox import outbox as outbox_module
+from sandbox import scheduling
+from tests.page_checks import check_page
+
+API_TOKEN = "test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ServerThread:
+    """A WSGI app on a real port in a daemon thread."""
+
+    def __init__(self, wsgi_app):
+        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def scheduling_api():
+    server = ServerThread(scheduling.create_app(token=API_TOKEN))
+    yield f"{server.url}/v1"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def outbox_server():
+    outbox = outbox_module.Outbox()
+    port = free_port()
+    outbox.start(port=port)
+    outbox.port = port
+    yield outbox
+    outbox.stop()
+
+
+@pytest.fixture
+def outbox(outbox_server):
+    outbox_server.clear()
+    return outbox_server
+
+
+@pytest.fixture
+def app_config(scheduling_api, outbox_server):
+    """Overrides for create_app; a test may change them before asking for `app`."""
+    return {
+        "TESTING": True,
+        "SCHEDULING_API_URL": scheduling_api,
+        "SCHEDULING_API_TOKEN": API_TOKEN,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": outbox_server.port,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    return create_app(app_config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class PageClient:
+    """Fetches pages and checks every one (one h1, title, unique ids, labels, lang)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def use_language(self, code: str) -> None:
+        self.client.set_cookie("kepweb_lang", code)
+
+    def get(self, url, expected_status=200, **kwargs):
+        response = self.client.get(url, **kwargs)
+        return self._checked(response, expected_status)
+
+    def post(self, url, data=None, expected_status=200, follow_redirects=False, **kwargs):
+        form = dict(data or {})
+        form.setdefault("csrf_token", self.csrf_token(url))
+        response = self.client.post(url, data=form, follow_redirects=follow_redirects, **kwargs)
+        if 300 <= response.status_code < 400:
+            assert response.status_code == expected_status, response.status_code
+            return response
+        return self._checked(response, expected_status)
+
+    def csrf_token(self, url) -> str:
+        html = self.client.get(url).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    @staticmethod
+    def _checked(response, expected_status):
+        assert response.status_code == expected_status, (response.status_code, response.get_data(as_text=True)[:500])
+        page = check_page(response.get_data(as_text=True))
+        page.response = response
+        return page
+
+
+@pytest.fixture
+def client_request(client):
+    return PageClient(client)

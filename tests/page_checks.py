@@ -1,0 +1,52 @@
+"""What every page of the service must be, checked on every page a test fetches."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bs4 import BeautifulSoup
+
+LABELLED_INPUT_TYPES_EXEMPT = {"hidden", "submit", "button", "reset", "image"}
+
+
+def text_of(element) -> str:
+    return " ".join(element.get_text(" ", strip=True).split())
+
+
+def check_page(html: str) -> BeautifulSoup:
+    page = BeautifulSoup(html, "html.parser")
+    assert page.html is not None and page.html.get("lang") in {"el", "en"}, "<html lang> must be el or en"
+
+    headings = page.find_all("h1")
+    assert len(headings) == 1, f"expected exactly one h1, found {len(headings)}"
+    title = " ".join(page.title.get_text().split()) if page.title else ""
+    assert text_of(headings[0]) in title, f"title {title!r} does not contain the h1 {text_of(headings[0])!r}"
+
+    ids = Counter(element["id"] for element in page.find_all(id=True))
+    duplicates = [element_id for element_id, count in ids.items() if count > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+    for control in page.find_all(["input", "select", "textarea"]):
+        if control.name == "input" and control.get("type", "text") in LABELLED_INPUT_TYPES_EXEMPT:
+            continue
+        assert _is_labelled(page, control), f"unlabelled form control: {control}"
+
+    for described in page.find_all(attrs={"aria-describedby": True}):
+        for target in described["aria-describedby"].split():
+            assert page.find(id=target), f"aria-describedby points at missing id {target!r}"
+
+    # Content-Security-Policy forbids these; catch them before a browser does.
+    assert not page.find("style"), "inline <style> element"
+    assert not page.find(attrs={"style": True}), "inline style attribute"
+    for script in page.find_all("script"):
+        assert script.get("src") and not script.string, "inline script"
+    return page
+
+
+def _is_labelled(page, control) -> bool:
+    if control.get("aria-label") or control.get("aria-labelledby"):
+        return True
+    if control.find_parent("label"):
+        return True
+    control_id = control.get("id")
+    return bool(control_id and page.find("label", attrs={"for": control_id}))
