@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from kepweb import config as config_module
-from kepweb import errors, htmx, i18n, security, scheduling
+from kepweb import errors, htmx, i18n, scheduling, security, static_files
 from kepweb.pages import pages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,4 +35,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     scheduling.init_app(app)
     app.register_blueprint(pages)
     errors.init_app(app)
+    static_files.init_app(app, PROJECT_ROOT / "static")
     return app

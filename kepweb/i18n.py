@@ -52,6 +52,15 @@ def switch(code):
     return response
 
 
+# Day-first, with the month's name, in both languages ("26 Νοεμβρίου 2026",
+# "26 November 2026"); Babel's "long" English format would be American.
+LONG_DATE = "d MMMM y"
+
+
+def long_date(value) -> str:
+    return format_date(value, LONG_DATE)
+
+
 def current_language() -> str:
     return str(get_locale())
 
@@ -73,4 +82,5 @@ def init_app(app):
         other_languages=other_languages,
         format_datetime=format_datetime,
         format_date=format_date,
+        long_date=long_date,
     )

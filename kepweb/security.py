@@ -8,13 +8,15 @@ every POST, including htmx ones that send the token in an `X-CSRFToken` header.
 
 from __future__ import annotations
 
-from flask_compress import Compress
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
-talisman = Talisman()
-compress = Compress()
+
+# Talisman keeps its settings on the instance, so each app gets its own
+# (tests build many apps). A view that needs another policy uses this one's
+# decorator, which only marks the view: `@per_view_policy(permissions_policy=...)`.
+per_view_policy = Talisman()
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -41,7 +43,7 @@ PERMISSIONS_POLICY = {
 
 
 def init_app(app):
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["KEPWEB_FORCE_HTTPS"],
         strict_transport_security=True,
@@ -56,9 +58,3 @@ def init_app(app):
         session_cookie_http_only=True,
     )
     csrf.init_app(app)
-    # Only our static assets are compressed. Pages carry the CSRF token next to
-    # text the citizen typed, and compressing that over TLS invites BREACH.
-    app.config.setdefault(
-        "COMPRESS_MIMETYPES", ["text/css", "application/javascript", "text/javascript"]
-    )
-    compress.init_app(app)

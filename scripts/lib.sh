@@ -50,3 +50,9 @@ compile_translations() {
   log "compiling translations"
   "$VENV/bin/pybabel" compile --statistics -d "$PROJECT_ROOT/translations" >&2
 }
+
+compress_static() {
+  # gzip copies beside each static file, for WhiteNoise to serve (not committed).
+  log "compressing static files"
+  "$VENV/bin/python" -m whitenoise.compress --quiet "$PROJECT_ROOT/static" >&2
+}

@@ -1,0 +1,84 @@
+"""Every information page, in both languages, through the page-checking client."""
+
+import pytest
+
+from tests.page_checks import text_of
+
+PAGES = {
+    "/": ("Κλείστε ραντεβού για βιντεοκλήση με ΚΕΠ", "Book a video call with a KEP"),
+    "/start": ("Πριν ξεκινήσετε", "Before you start"),
+    "/manual": ("Εγχειρίδιο χρήσης", "User manual"),
+    "/municipalities": ("Συμμετέχοντες δήμοι και τα ΚΕΠ τους", "Participating municipalities and their KEPs"),
+    "/accessibility": ("Δήλωση προσβασιμότητας", "Accessibility statement"),
+    "/feedback": ("Αναφέρετε ένα πρόβλημα", "Report a problem"),
+    "/feedback/sent": ("Ευχαριστούμε για το μήνυμά σας", "Thank you for your message"),
+    "/privacy": ("Ενημέρωση για τα προσωπικά δεδομένα", "Privacy notice"),
+}
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_every_page_in_both_languages(client_request, url, language):
+    client_request.use_language(language)
+    page = client_request.get(url)
+    assert page.html["lang"] == language
+    expected_heading = PAGES[url][0 if language == "el" else 1]
+    assert text_of(page.h1) == expected_heading
+    assert page.title.get_text().strip() == f"{expected_heading} – myKEPlive"
+    assert page.find("a", class_="govgr--skip-link")["href"] == "#main-content"
+    assert page.find(id="main-content").name == "main"
+    assert page.find(id="announcer")["aria-live"] == "polite"
+    assert text_of(page.find(id="announcer")) == ""
+
+
+def test_home_page_says_what_you_need_and_when(client_request):
+    client_request.use_language("el")
+    page = client_request.get("/")
+    text = text_of(page)
+    for expected in ["TaxisNet", "κάμερα", "μικρόφωνο", "έγγραφο ταυτοποίησ", "08:00", "14:30"]:
+        assert expected in text
+    categories = [text_of(term) for term in page.select(".kepweb-categories dt")]
+    assert categories == [
+        "Διοικητική Πληροφόρηση – Διεκπεραίωση αίτησης",
+        "Υπηρεσίες προς επιχειρήσεις",
+        "Εξυπηρέτηση πολιτών με αναπηρία",
+        "Εξυπηρέτηση από το Δήμο σας",
+    ]
+    assert page.find("a", string=lambda s: s and "Ξεκινήστε" in s)["href"] == "/start"
+
+
+def test_manual_covers_the_call_the_identity_check_and_sound_only(client_request):
+    client_request.use_language("en")
+    page = client_request.get("/manual")
+    sections = [text_of(heading) for heading in page.find_all("h2")]
+    assert "Joining the video call" in sections
+    assert "The identity check" in sections
+    assert "After the identity check: video or sound only" in sections
+    assert "never recorded" in text_of(page)
+
+
+def test_privacy_notice_says_calls_are_never_recorded(client_request):
+    client_request.use_language("el")
+    page = client_request.get("/privacy")
+    assert "δεν καταγράφονται ούτε αποθηκεύονται ποτέ" in text_of(page)
+
+
+def test_accessibility_statement_follows_the_eu_model(client_request):
+    client_request.use_language("en")
+    page = client_request.get("/accessibility")
+    sections = [text_of(heading) for heading in page.main.find_all("h2")]
+    assert sections == [
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+        "Feedback and contact information",
+        "Enforcement procedure",
+    ]
+    assert "26 November 2026" in text_of(page)
+    assert page.find("a", href=lambda href: href and href.startswith("/feedback"))
+
+
+def test_the_statement_date_is_formatted_by_babel_in_greek(client_request):
+    client_request.use_language("el")
+    page = client_request.get("/accessibility")
+    assert "26 Νοεμβρίου 2026" in text_of(page)
