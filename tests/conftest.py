@@ -37,6 +37,17 @@ class ServerThread:
         self.server.shutdown()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_compressed_static_files():
+    """WhiteNoise serves the .gz beside each static file: rebuild them so that a
+    stylesheet edited since the last `scripts/test` is never served stale."""
+    from pathlib import Path
+
+    from whitenoise.compress import main as compress
+
+    compress(["--quiet", str(Path(__file__).resolve().parent.parent / "static")])
+
+
 @pytest.fixture(scope="session")
 def scheduling_api():
     server = ServerThread(scheduling.create_app(token=API_TOKEN))

@@ -1,0 +1,18 @@
+"""axe-core through axe-playwright-python, with the rule sets we promise."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_22_AA_AND_BEST_PRACTICE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+_axe = Axe()
+
+
+def axe_violations(page) -> list[str]:
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_AND_BEST_PRACTICE}})
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+    ]

@@ -1,0 +1,102 @@
+"""Browser tests: the embedded default on a real port, driven in Debian's Chromium.
+
+`bash scripts/test` installs Chromium from Debian's packages when it is missing;
+these tests never skip for want of a browser: they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+import app as entry_point
+from tests.conftest import free_port
+
+# Debian's wrapper script works too, but prints a warning on every start.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+if CHROMIUM == "/usr/bin/chromium" and os.path.exists("/usr/lib/chromium/chromium"):
+    CHROMIUM = "/usr/lib/chromium/chromium"
+
+# As root, in a closed network: no sandbox, and none of Chromium's own traffic.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+
+
+class LiveService:
+    """The embedded default (frontend + sandbox stand-ins) on a free port."""
+
+    def __init__(self, overrides=None):
+        self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.port}"
+        wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
+            self.url, free_port(), overrides
+        )
+        self.server.app = wsgi_app
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.outbox.stop()
+
+
+def _add_failing_route(frontend):
+    """A page that raises, to see the 500 page in a browser."""
+
+    @frontend.get("/e2e/explode")
+    def explode():
+        raise RuntimeError("deliberate failure for the 500 page")
+
+
+@pytest.fixture(scope="session")
+def live_service():
+    service = LiveService({"PROPAGATE_EXCEPTIONS": False})
+    _add_failing_route(service.frontend)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def service_without_api():
+    """The frontend with a scheduling API that does not answer: the 503 page."""
+    service = LiveService({"SCHEDULING_API_URL": f"http://127.0.0.1:{free_port()}/v1"})
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_service):
+    return live_service.url
+
+
+def new_context(browser, base_url, language="el", viewport="mobile", javascript=True, **kwargs):
+    """A browser context with the citizen's language chosen and a phone or desktop screen.
+
+    `javascript=False` is a real JavaScript-off browser. Playwright cannot run
+    axe-core there (axe waits on timers that never fire), so accessibility
+    checks of the no-JS pages use `block_scripts=True` instead: JavaScript on,
+    but none of our scripts load, which renders what a no-JS browser renders.
+    """
+    block_scripts = kwargs.pop("block_scripts", False)
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=VIEWPORTS[viewport],
+        java_script_enabled=javascript,
+        locale="el-GR" if language == "el" else "en-GB",
+        **kwargs,
+    )
+    context.add_cookies([{"name": "kepweb_lang", "value": language, "url": base_url}])
+    if block_scripts:
+        context.route("**/*.js", lambda route: route.abort())
+    return context
