@@ -16,7 +16,7 @@ extract:
 	$(PYBABEL) extract --sort-by-file --no-wrap -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
 update: extract
-	$(PYBABEL) update --no-wrap --ignore-obsolete -i translations/messages.pot -d translations
+	$(PYBABEL) update --no-wrap --ignore-obsolete --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(VENV)/bin/python scripts/fill_english_catalogue.py
 
 compile:

@@ -2,7 +2,7 @@
 
 Messages are written in English in the code, so the English catalogue is a
 source-language catalogue (what gettext's `msgen` makes): each msgstr equals
-its msgid. This fills only empty entries and never touches a translation that
+its msgid. This fills empty and fuzzy entries and never touches a wording that
 someone edited on purpose; the Greek catalogue is translated by people.
 """
 
@@ -22,15 +22,16 @@ def main() -> None:
     for message in catalogue:
         if not message.id:
             continue
+        # A fuzzy entry is a guess from a similar message: never trust it here.
+        guessed = message.fuzzy
+        message.flags.discard("fuzzy")
         if message.pluralizable:
-            if not any(message.string):
+            if guessed or not any(message.string):
                 message.string = tuple(message.id)
                 filled += 1
-        elif not message.string:
+        elif guessed or not message.string:
             message.string = message.id
             filled += 1
-        if message.fuzzy and message.string:
-            message.flags.discard("fuzzy")
     with CATALOGUE.open("wb") as handle:
         write_po(handle, catalogue, width=0, sort_by_file=True)
     print(f"English catalogue: filled {filled} new message(s) with their source text")

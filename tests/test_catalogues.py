@@ -64,3 +64,12 @@ def test_catalogues_hold_every_message_in_the_code(tmp_path):
         in_catalogue = {message.id if isinstance(message.id, str) else message.id[0] for message in messages(code)}
         missing = in_code - in_catalogue
         assert not missing, f"run `make update`: {len(missing)} missing from {code}: {sorted(missing)[:5]}"
+
+
+def test_the_english_catalogue_is_the_source_text_unless_edited_on_purpose():
+    """English msgids are the English text; a different msgstr must be a deliberate edit,
+    which we have none of yet, so any difference is a tool's guess (e.g. fuzzy matching)."""
+    different = [message.id for message in messages("en")
+                 if (tuple(message.string) != tuple(message.id) if message.pluralizable
+                     else message.string != message.id)]
+    assert not different, different[:5]

@@ -22,6 +22,7 @@ def test_an_empty_problem_is_explained_at_the_top_and_at_the_field(client_reques
     page = client_request.post("/feedback", {"problem": "", "email": "not-an-email"})
     assert page.title.get_text().startswith("Σφάλμα: ")
     summary = page.find(attrs={"data-error-summary": True})
+    assert text_of(summary.h2) == "Υπάρχει πρόβλημα"
     links = [(link["href"], text_of(link)) for link in summary.find_all("a")]
     assert links == [
         ("#problem", "Πείτε μας ποιο είναι το πρόβλημα"),

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import base64
 import itertools
+import logging
 import threading
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 from flask import Flask, abort, render_template_string
+
+
+# aiosmtpd logs every connection at INFO, with the client's address.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class Outbox:
