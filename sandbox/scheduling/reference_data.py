@@ -7,11 +7,17 @@ from functools import lru_cache
 from pathlib import Path
 
 PLACES_FILE = Path(__file__).parent / "data" / "places.json"
+PROCEDURES_FILE = Path(__file__).parent / "data" / "procedures.json"
 
 
 @lru_cache(maxsize=1)
 def places() -> dict:
     return json.loads(PLACES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def procedures() -> dict:
+    return json.loads(PROCEDURES_FILE.read_text(encoding="utf-8"))
 
 
 def municipality_view(municipality: dict) -> dict:

@@ -1,63 +1,232 @@
-"""The scheduling API's reference service (a Flask app of its own).
-
-This first version answers the places endpoints of the contract; holds,
-availability and bookings follow with the scheduling issue.
-"""
+"""The scheduling API's reference service: a Flask app of its own, thin routes
+over `Scheduling` (holds and bookings), `Availability` and the admin functions."""
 
 from __future__ import annotations
 
 import hmac
+import logging
+from datetime import date, timedelta
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import reference_data
+from sandbox.scheduling import admin, mailer
+from sandbox.scheduling.availability import Availability
+from sandbox.scheduling.bookings import Scheduling, iso
+from sandbox.scheduling.calendar_rules import athens_day
+from sandbox.scheduling.catalogue import categories_view, needs_view, slot_minutes
+from sandbox.scheduling.db import Database
+from sandbox.scheduling.problems import Problem, field_error, respond
+from sandbox.scheduling.settings import Settings
+from sandbox.scheduling.validation import Checker, check_category, citizen_tax_id, needs_list
 
-DEFAULT_TOKEN = "sandbox-frontend-token"
+log = logging.getLogger(__name__)
+
+DEFAULT_TOKEN = Settings.frontend_token
 
 
-def problem(status: int, code: str, title: str, detail: str | None = None):
-    body = {"type": f"https://mykeplive.example/problems/{code}", "title": title,
-            "status": status, "code": code}
-    if detail:
-        body["detail"] = detail
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
-
-
-def create_app(token: str = DEFAULT_TOKEN) -> Flask:
+def create_app(settings: Settings | None = None, token: str | None = None) -> Flask:
+    settings = settings or Settings.from_environment()
+    if token:
+        settings.frontend_token = token
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    database = Database(settings.database)
+    scheduling = Scheduling(database, settings)
+    app.extensions["scheduling"] = scheduling
+    if settings.background_loops:
+        mailer.start_background_loops(scheduling)
 
     @app.before_request
-    def require_bearer_token():
-        given = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return problem(401, "unauthorized", "A valid bearer token is required.")
-        return None
+    def authenticate():
+        given = request.headers.get("Authorization", "").encode()
+        admin_path = request.path.startswith("/v1/admin/")
+        wanted = settings.admin_token if admin_path else settings.frontend_token
+        if not hmac.compare_digest(given, f"Bearer {wanted}".encode()):
+            raise Problem("unauthorized")
+        g.citizen = citizen_tax_id(request.headers.get("X-Citizen-Tax-Id"))
+
+    def citizen() -> str:
+        if not g.citizen:
+            raise Problem("unauthorized", detail="X-Citizen-Tax-Id must be the citizen's 9-digit ΑΦΜ.")
+        return g.citizen
+
+    def body():
+        return request.get_json(silent=True)
+
+    # -- reference data ------------------------------------------------------------
+
+    @app.get("/v1/categories")
+    def categories():
+        return {"categories": categories_view(), "needs": needs_view()}
 
     @app.get("/v1/municipalities")
     def municipalities():
-        data = reference_data.places()
-        return {"municipalities": [reference_data.municipality_view(m) for m in data["municipalities"]]}
+        rows = database.read().execute(
+            "SELECT * FROM municipalities WHERE id IN (SELECT municipality_id FROM keps WHERE active=1)"
+            " ORDER BY name_el")
+        return {"municipalities": [
+            {"id": r["id"], "name": {"el": r["name_el"], "en": r["name_en"]},
+             "region": {"el": r["region_el"], "en": r["region_en"]}} for r in rows]}
 
     @app.get("/v1/keps")
     def keps():
         wanted = request.args.get("municipality")
-        data = reference_data.places()
-        if wanted and wanted not in {m["id"] for m in data["municipalities"]}:
-            return problem(404, "not_found", "No such municipality.")
-        chosen = [k for k in data["keps"] if not wanted or k["municipality_id"] == wanted]
-        return {"keps": [reference_data.kep_view(k) for k in chosen]}
+        connection = database.read()
+        if wanted and not connection.execute("SELECT 1 FROM municipalities WHERE id=?", (wanted,)).fetchone():
+            raise Problem("not_found", detail="No such municipality.")
+        return {"keps": admin.keps_view(connection, wanted)}
 
-    @app.errorhandler(404)
-    def not_found(_error):
-        return problem(404, "not_found", "No such resource.")
+    @app.get("/v1/procedures")
+    def procedures():
+        category = check_category(request.args.get("category"))
+        municipality = request.args.get("municipality")
+        connection = database.read()
+        if category == "municipal":
+            if not municipality:
+                raise Problem("validation", errors={"municipality": field_error(
+                    "Επιλέξτε δήμο", "Choose a municipality")})
+            rows = connection.execute(
+                "SELECT p.* FROM procedures p JOIN municipal_procedures m ON m.procedure_id = p.id"
+                " WHERE m.municipality_id=? ORDER BY p.title_el", (municipality,))
+        else:
+            rows = connection.execute("SELECT * FROM procedures WHERE category=? ORDER BY title_el", (category,))
+        return {"procedures": [
+            {"id": r["id"], "category": r["category"], "title": {"el": r["title_el"], "en": r["title_en"]},
+             "keywords": {"el": r["keywords_el"], "en": r["keywords_en"]}} for r in rows]}
 
-    @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return problem(405, "method_not_allowed", "Method not allowed.")
+    # -- availability ----------------------------------------------------------------
+
+    def availability_request():
+        args = request.args
+        checker = Checker(dict(args))
+        category = check_category(args.get("category"))
+        needs = needs_list(checker, [n for n in args.get("needs", "").split(",") if n])
+        checker.raise_if_any()
+        connection = database.read()
+        scheduling._procedure(connection, category, args.get("procedure"), kep_id=args.get("kep"),
+                              municipality_id=args.get("municipality"))
+        if category == "municipal" and not (args.get("kep") or args.get("municipality")):
+            raise Problem("validation", errors={"municipality": field_error(
+                "Επιλέξτε ΚΕΠ του δήμου σας", "Choose a KEP of your municipality")})
+        engine = Availability(connection, settings, scheduling.now())
+        kep_ids = engine.keps_for(args.get("kep"), args.get("municipality"))
+        if args.get("kep") and category == "municipal" and args.get("municipality"):
+            kep_ids = [k for k in kep_ids if k in engine.keps_for(None, args["municipality"])]
+        if (args.get("kep") or args.get("municipality")) and not kep_ids:
+            raise Problem("not_found", detail="No such KEP or municipality.")
+        return engine, kep_ids, slot_minutes(category, needs)
+
+    def parse_day(name, default=None) -> date:
+        raw = request.args.get(name)
+        if raw is None and default is not None:
+            return default
+        try:
+            return date.fromisoformat(raw)
+        except (TypeError, ValueError):
+            raise Problem("validation", errors={name: field_error("Η ημερομηνία δεν είναι έγκυρη",
+                                                                  "The date is not valid")}) from None
+
+    @app.get("/v1/availability/days")
+    def availability_days():
+        engine, kep_ids, length = availability_request()
+        first = parse_day("from", default=athens_day(scheduling.now()))
+        last = parse_day("to", default=first + timedelta(days=13))
+        if (last - first).days > 62 or last < first:
+            raise Problem("validation", errors={"to": field_error("Έως 62 ημέρες", "At most 62 days")})
+        return {"slot_minutes": length,
+                "days": [{"date": day.isoformat(), "free_slots": count}
+                         for day, count in engine.days(first, last, length, kep_ids)]}
+
+    @app.get("/v1/availability/slots")
+    def availability_slots():
+        engine, kep_ids, length = availability_request()
+        day = parse_day("date")
+        chosen = {}
+        for slot in engine.slots_on(day, length, kep_ids):
+            chosen.setdefault(slot.starts, slot)  # one KEP per time: the first free one
+        return {"slot_minutes": length, "slots": [
+            {"start": iso(slot.starts), "end": iso(slot.ends), "kep_id": slot.kep_id}
+            for slot in sorted(chosen.values(), key=lambda s: s.starts)]}
+
+    @app.get("/v1/availability/first")
+    def availability_first():
+        engine, kep_ids, length = availability_request()
+        slot = engine.first_free(length, kep_ids)
+        return {"slot_minutes": length,
+                "slot": {"start": iso(slot.starts), "end": iso(slot.ends), "kep_id": slot.kep_id} if slot else None}
+
+    # -- holds -------------------------------------------------------------------------
+
+    @app.post("/v1/holds")
+    def create_hold():
+        return scheduling.create_hold(citizen(), body()), 201
+
+    @app.get("/v1/holds/<hold_id>")
+    def get_hold(hold_id):
+        return scheduling.get_hold(citizen(), hold_id)
+
+    @app.post("/v1/holds/<hold_id>/extend")
+    def extend_hold(hold_id):
+        return scheduling.extend_hold(citizen(), hold_id)
+
+    @app.patch("/v1/holds/<hold_id>")
+    def change_hold(hold_id):
+        return scheduling.change_hold_needs(citizen(), hold_id, body())
+
+    @app.delete("/v1/holds/<hold_id>")
+    def release_hold(hold_id):
+        scheduling.release_hold(citizen(), hold_id)
+        return "", 204
+
+    # -- bookings ----------------------------------------------------------------------
+
+    def idempotency_key():
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not (1 <= len(key) <= 200):
+            raise Problem("validation", errors={"Idempotency-Key": field_error(
+                "Μη έγκυρο κλειδί", "Not a valid key")})
+        return key
+
+    @app.post("/v1/bookings")
+    def create_booking():
+        status, view = scheduling.create_booking(citizen(), body(), idempotency_key())
+        return view, status
+
+    @app.get("/v1/bookings")
+    def list_bookings():
+        return {"bookings": scheduling.list_bookings(citizen())}
+
+    @app.get("/v1/bookings/<reference>")
+    def get_booking(reference):
+        return scheduling.get_booking(citizen(), reference)
+
+    @app.post("/v1/bookings/<reference>/reschedule")
+    def reschedule(reference):
+        status, view = scheduling.reschedule(citizen(), reference, body(), idempotency_key())
+        return view, status
+
+    @app.post("/v1/bookings/<reference>/cancel")
+    def cancel(reference):
+        return scheduling.cancel(citizen(), reference)
+
+    admin.register(app, scheduling)
+
+    # -- errors ------------------------------------------------------------------------
+
+    @app.errorhandler(Problem)
+    def problem(error):
+        return respond(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.code)
+        if code:
+            return respond(Problem(code))
+        response = jsonify({"type": "about:blank", "title": error.name, "status": error.code, "code": "bad_request"})
+        response.status_code = error.code
+        response.mimetype = "application/problem+json"
+        return response
 
     return app

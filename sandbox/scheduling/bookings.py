@@ -1,0 +1,349 @@
+"""Holds and bookings: who gets which slot, decided inside one write transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+
+from sandbox.scheduling import calendar_rules
+from sandbox.scheduling.availability import Availability
+from sandbox.scheduling.catalogue import slot_minutes
+from sandbox.scheduling.problems import Problem, field_error
+from sandbox.scheduling.validation import booking_details, check_category, needs_list, Checker, parse_time
+
+# Crockford-like: no 0/O, 1/I/L, so a reference read over the phone is unambiguous.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    letters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"KEP-{letters[:4]}-{letters[4:]}"
+
+
+def fingerprint(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def actor_hash(citizen: str) -> str:
+    """The access log names a citizen only by a keyed hash of the ΑΦΜ."""
+    return hmac.new(b"kepweb-access-log", citizen.encode(), "sha256").hexdigest()[:16]
+
+
+class Scheduling:
+    def __init__(self, database, settings):
+        self.database = database
+        self.settings = settings
+
+    def now(self) -> int:
+        return int(self.settings.clock().timestamp())
+
+    def log(self, connection, citizen, action, reference=None):
+        connection.execute("INSERT INTO access_log (at, actor, action, booking_reference) VALUES (?,?,?,?)",
+                           (self.now(), actor_hash(citizen), action, reference))
+
+    # -- checks shared by holds and bookings ------------------------------------------
+
+    def _procedure(self, connection, category, procedure_id, kep_id=None, municipality_id=None):
+        row = connection.execute("SELECT * FROM procedures WHERE id=? AND category=?",
+                                 (procedure_id, category)).fetchone()
+        if row is None:
+            raise Problem("validation", errors={"procedure": field_error(
+                "Η διαδικασία δεν ανήκει σε αυτή την κατηγορία", "The procedure is not in this category")})
+        if category == "municipal":
+            if municipality_id is None and kep_id:
+                found = connection.execute("SELECT municipality_id FROM keps WHERE id=?", (kep_id,)).fetchone()
+                municipality_id = found["municipality_id"] if found else None
+            if not municipality_id or not connection.execute(
+                "SELECT 1 FROM municipal_procedures WHERE municipality_id=? AND procedure_id=?",
+                (municipality_id, procedure_id),
+            ).fetchone():
+                raise Problem("validation", errors={"procedure": field_error(
+                    "Ο δήμος δεν προσφέρει αυτή τη διαδικασία", "The municipality does not offer this procedure")})
+        return row
+
+    def _active_booking_for(self, connection, citizen, procedure_id):
+        return connection.execute(
+            "SELECT reference FROM bookings WHERE citizen=? AND procedure_id=? AND status='confirmed' AND ends > ?",
+            (citizen, procedure_id, self.now()),
+        ).fetchone()
+
+    def _why_not_free(self, connection, kep_id, starts, length):
+        """outside_hours when the time could never be booked, else slot_taken."""
+        probe = Availability(connection, self.settings, self.now())
+        if starts < probe.earliest or calendar_rules.athens_day(starts) > probe.last_day:
+            return Problem("outside_hours", detail="Outside the booking notice and horizon.")
+        windows = probe._kep_windows([kep_id], calendar_rules.athens_day(starts))
+        grid = self.settings.grid_minutes * 60
+        for window_start, window_end in windows.get(kep_id, []):
+            if window_start <= starts and starts + length * 60 <= window_end and (starts - window_start) % grid == 0:
+                return Problem("slot_taken")
+        return Problem("outside_hours", detail="Not a bookable time at this KEP.")
+
+    # -- holds ------------------------------------------------------------------------
+
+    def create_hold(self, citizen, data) -> dict:
+        checker = Checker(data)
+        category = check_category(data.get("category"))
+        needs = needs_list(checker, data.get("needs"))
+        kep_id = checker.text(data, "kep_id", "kep_id", max_length=100)
+        procedure_id = checker.text(data, "procedure", "procedure", max_length=100)
+        for_booking = data.get("for_booking")
+        checker.raise_if_any()
+        starts = parse_time(data.get("start"))
+        length = slot_minutes(category, needs)
+        with self.database.write() as connection:
+            kep = connection.execute("SELECT * FROM keps WHERE id=? AND active=1", (kep_id,)).fetchone()
+            if kep is None:
+                raise Problem("validation", errors={"kep_id": field_error("Άγνωστο ΚΕΠ", "Unknown KEP")})
+            self._procedure(connection, category, procedure_id, kep_id=kep_id)
+            if category == "municipal" and data.get("municipality") and data["municipality"] != kep["municipality_id"]:
+                raise Problem("validation", errors={"kep_id": field_error(
+                    "Επιλέξτε ΚΕΠ του δήμου σας", "Choose a KEP of your municipality")})
+            existing = self._active_booking_for(connection, citizen, procedure_id)
+            if existing and existing["reference"] != for_booking:
+                raise Problem("not_allowed", detail="You already have an appointment for this procedure.",
+                              errors={"procedure": field_error(
+                                  "Έχετε ήδη ραντεβού για αυτή τη διαδικασία",
+                                  "You already have an appointment for this procedure")})
+            # One hold per citizen: a new choice lets the previous time go.
+            connection.execute("DELETE FROM holds WHERE citizen=?", (citizen,))
+            slot = Availability(connection, self.settings, self.now()).slot_at(kep_id, starts, length)
+            if slot is None:
+                raise self._why_not_free(connection, kep_id, starts, length)
+            hold_id = secrets.token_urlsafe(18)
+            now = self.now()
+            connection.execute(
+                "INSERT INTO holds VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (hold_id, citizen, kep_id, slot.employee_id, slot.starts, slot.ends,
+                 now + self.settings.hold_minutes * 60, now, category, procedure_id, json.dumps(needs), for_booking),
+            )
+            return self._hold_view(connection, hold_id)
+
+    def _hold_row(self, connection, citizen, hold_id, *, allow_expired=False):
+        row = connection.execute("SELECT * FROM holds WHERE id=? AND citizen=?", (hold_id, citizen)).fetchone()
+        if row is None:
+            raise Problem("not_found", detail="No such hold.")
+        if row["expires"] <= self.now() and not allow_expired:
+            raise Problem("hold_expired")
+        return row
+
+    def _hold_view(self, connection, hold_id) -> dict:
+        row = connection.execute("SELECT * FROM holds WHERE id=?", (hold_id,)).fetchone()
+        return {
+            "id": row["id"], "kep_id": row["kep_id"], "category": row["category"], "procedure": row["procedure_id"],
+            "needs": json.loads(row["needs"]), "start": iso(row["starts"]), "end": iso(row["ends"]),
+            "expires_at": iso(row["expires"]), "can_extend": row["expires"] < row["created"] + self.settings.hold_max_minutes * 60,
+        }
+
+    def get_hold(self, citizen, hold_id) -> dict:
+        connection = self.database.read()
+        self._hold_row(connection, citizen, hold_id, allow_expired=True)
+        view = self._hold_view(connection, hold_id)
+        if parse_time(view["expires_at"]) <= self.now():
+            raise Problem("hold_expired")
+        return view
+
+    def extend_hold(self, citizen, hold_id) -> dict:
+        with self.database.write() as connection:
+            row = self._hold_row(connection, citizen, hold_id)
+            ceiling = row["created"] + self.settings.hold_max_minutes * 60
+            if row["expires"] >= ceiling:
+                raise Problem("not_allowed", detail="This hold cannot be extended any more.")
+            expires = min(self.now() + self.settings.hold_minutes * 60, ceiling)
+            connection.execute("UPDATE holds SET expires=? WHERE id=?", (max(expires, row["expires"]), hold_id))
+            return self._hold_view(connection, hold_id)
+
+    def change_hold_needs(self, citizen, hold_id, data) -> dict:
+        """Declared needs lengthen the call; if the longer call no longer fits, the slot is lost."""
+        checker = Checker(data)
+        needs = needs_list(checker, data.get("needs"))
+        checker.raise_if_any()
+        with self.database.write() as connection:
+            row = self._hold_row(connection, citizen, hold_id)
+            length = slot_minutes(row["category"], needs)
+            availability = Availability(connection, self.settings, self.now())
+            slot = availability.slot_at(row["kep_id"], row["starts"], length, ignore_hold=hold_id)
+            if slot is None:
+                raise Problem("slot_taken", detail="The longer call does not fit at this time.")
+            connection.execute("UPDATE holds SET employee_id=?, ends=?, needs=? WHERE id=?",
+                               (slot.employee_id, slot.ends, json.dumps(needs), hold_id))
+            return self._hold_view(connection, hold_id)
+
+    def release_hold(self, citizen, hold_id) -> None:
+        with self.database.write() as connection:
+            connection.execute("DELETE FROM holds WHERE id=? AND citizen=?", (hold_id, citizen))
+
+    # -- bookings -------------------------------------------------------------------------
+
+    def create_booking(self, citizen, data, idempotency_key=None) -> tuple[int, dict]:
+        checker = Checker(data)
+        hold_id = checker.text(data, "hold_id", "hold_id", max_length=100)
+        checker.raise_if_any()
+        with self.database.write() as connection:
+            replay = self._replay(connection, citizen, idempotency_key, data)
+            if replay:
+                return replay
+            hold = self._hold_row(connection, citizen, hold_id, allow_expired=True)
+            details = booking_details(data, hold["category"])
+            if hold["expires"] <= self.now():
+                raise Problem("hold_expired")
+            hold = self._fit_needs(connection, hold, details["needs"])
+            existing = self._active_booking_for(connection, citizen, hold["procedure_id"])
+            if existing:
+                raise Problem("not_allowed", detail="You already have an appointment for this procedure.")
+            now = self.now()
+            reference = self._unused_reference(connection)
+            room = secrets.token_urlsafe(18).replace("_", "").replace("-", "")
+            meeting_url = self.settings.meeting_url_template.format(room=room, reference=reference)
+            cursor = connection.execute(
+                "INSERT INTO bookings (reference, citizen, kep_id, employee_id, starts, ends, status, category,"
+                " procedure_id, details, language, meeting_url, sequence, created, updated)"
+                " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,?,?,0,?,?)",
+                (reference, citizen, hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"],
+                 hold["category"], hold["procedure_id"], json.dumps(details, ensure_ascii=False),
+                 details["language"], meeting_url, now, now),
+            )
+            connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'confirmed', ?)",
+                               (cursor.lastrowid, now))
+            self.log(connection, citizen, "booking.create", reference)
+            view = self.booking_view(connection, reference)
+            self._remember(connection, citizen, idempotency_key, data, 201, view)
+            return 201, view
+
+    def _fit_needs(self, connection, hold, needs):
+        if sorted(json.loads(hold["needs"])) == sorted(needs):
+            return hold
+        length = slot_minutes(hold["category"], needs)
+        slot = Availability(connection, self.settings, self.now()).slot_at(
+            hold["kep_id"], hold["starts"], length, ignore_hold=hold["id"])
+        if slot is None:
+            raise Problem("slot_taken", detail="With these needs the call is longer and no longer fits.")
+        connection.execute("UPDATE holds SET employee_id=?, ends=?, needs=? WHERE id=?",
+                           (slot.employee_id, slot.ends, json.dumps(needs), hold["id"]))
+        return connection.execute("SELECT * FROM holds WHERE id=?", (hold["id"],)).fetchone()
+
+    def _unused_reference(self, connection) -> str:
+        while True:
+            reference = new_reference()
+            if not connection.execute("SELECT 1 FROM bookings WHERE reference=?", (reference,)).fetchone():
+                return reference
+
+    def _replay(self, connection, citizen, key, data):
+        if not key:
+            return None
+        row = connection.execute("SELECT * FROM idempotency_keys WHERE citizen=? AND key=?", (citizen, key)).fetchone()
+        if row is None:
+            return None
+        if row["fingerprint"] != fingerprint(data):
+            raise Problem("idempotency_conflict")
+        return row["status"], json.loads(row["body"])
+
+    def _remember(self, connection, citizen, key, data, status, body):
+        if key:
+            connection.execute("INSERT INTO idempotency_keys VALUES (?,?,?,?,?,?)",
+                               (citizen, key, fingerprint(data), status, json.dumps(body, ensure_ascii=False), self.now()))
+
+    def _own_booking(self, connection, citizen, reference):
+        row = connection.execute("SELECT * FROM bookings WHERE reference=?", (reference,)).fetchone()
+        # Somebody else's booking looks exactly like no booking at all.
+        if row is None or not hmac.compare_digest(row["citizen"], citizen):
+            self.log(connection, citizen, "booking.denied", None)
+            raise Problem("not_found", detail="No such booking.")
+        return row
+
+    def get_booking(self, citizen, reference) -> dict:
+        with self.database.write() as connection:
+            self._own_booking(connection, citizen, reference)
+            self.log(connection, citizen, "booking.view", reference)
+            return self.booking_view(connection, reference)
+
+    def list_bookings(self, citizen) -> list[dict]:
+        connection = self.database.read()
+        references = [row["reference"] for row in connection.execute(
+            "SELECT reference FROM bookings WHERE citizen=? ORDER BY starts", (citizen,))]
+        return [self.booking_view(connection, reference) for reference in references]
+
+    def reschedule(self, citizen, reference, data, idempotency_key=None) -> tuple[int, dict]:
+        checker = Checker(data)
+        hold_id = checker.text(data, "hold_id", "hold_id", max_length=100)
+        checker.raise_if_any()
+        with self.database.write() as connection:
+            replay = self._replay(connection, citizen, idempotency_key, {"reschedule": reference, **data})
+            if replay:
+                return replay
+            booking = self._own_booking(connection, citizen, reference)
+            if booking["status"] != "confirmed" or booking["ends"] <= self.now():
+                raise Problem("not_allowed", detail="Only an upcoming, confirmed booking can be rescheduled.")
+            hold = self._hold_row(connection, citizen, hold_id)
+            if hold["procedure_id"] != booking["procedure_id"] or hold["category"] != booking["category"]:
+                raise Problem("validation", errors={"hold_id": field_error(
+                    "Η νέα ώρα είναι για άλλη διαδικασία", "The new time is for another procedure")})
+            details = json.loads(booking["details"])
+            hold = self._fit_needs(connection, hold, details["needs"])
+            # The old slot is freed by this same update: never before the new one is taken.
+            connection.execute(
+                "UPDATE bookings SET kep_id=?, employee_id=?, starts=?, ends=?, sequence=sequence+1, updated=?,"
+                " reminder_sent=NULL WHERE id=?",
+                (hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"], self.now(), booking["id"]),
+            )
+            connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'rescheduled', ?)",
+                               (booking["id"], self.now()))
+            self.log(connection, citizen, "booking.reschedule", reference)
+            view = self.booking_view(connection, reference)
+            self._remember(connection, citizen, idempotency_key, {"reschedule": reference, **data}, 200, view)
+            return 200, view
+
+    def cancel(self, citizen, reference) -> dict:
+        with self.database.write() as connection:
+            booking = self._own_booking(connection, citizen, reference)
+            if booking["status"] == "cancelled":
+                return self.booking_view(connection, reference)
+            if booking["starts"] <= self.now():
+                raise Problem("not_allowed", detail="A booking that has started cannot be cancelled.")
+            connection.execute("UPDATE bookings SET status='cancelled', sequence=sequence+1, updated=? WHERE id=?",
+                               (self.now(), booking["id"]))
+            connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'cancelled', ?)",
+                               (booking["id"], self.now()))
+            self.log(connection, citizen, "booking.cancel", reference)
+            return self.booking_view(connection, reference)
+
+    # -- views ------------------------------------------------------------------------
+
+    def booking_view(self, connection, reference) -> dict:
+        row = connection.execute(
+            "SELECT b.*, p.title_el, p.title_en, k.name_el, k.name_en, k.street_el, k.street_en, k.postcode,"
+            " k.town_el, k.town_en, k.phone, k.municipality_id FROM bookings b"
+            " JOIN procedures p ON p.id = b.procedure_id JOIN keps k ON k.id = b.kep_id WHERE b.reference=?",
+            (reference,),
+        ).fetchone()
+        details = json.loads(row["details"])
+        return {
+            "reference": row["reference"],
+            "status": row["status"],
+            "category": row["category"],
+            "procedure": {"id": row["procedure_id"], "title": {"el": row["title_el"], "en": row["title_en"]}},
+            "kep": {
+                "id": row["kep_id"], "municipality_id": row["municipality_id"],
+                "name": {"el": row["name_el"], "en": row["name_en"]},
+                "address": {"street": {"el": row["street_el"], "en": row["street_en"]}, "postcode": row["postcode"],
+                            "town": {"el": row["town_el"], "en": row["town_en"]}},
+                "phone": row["phone"],
+            },
+            "start": iso(row["starts"]),
+            "end": iso(row["ends"]),
+            "meeting_url": row["meeting_url"],
+            "sequence": row["sequence"],
+            **details,
+            "created": iso(row["created"]),
+            "updated": iso(row["updated"]),
+        }
+
+
+def iso(epoch_seconds: int) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(epoch_seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

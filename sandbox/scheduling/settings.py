@@ -1,0 +1,53 @@
+"""The reference service's parameters (article 3.3: days and hours are parameters)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from pathlib import Path
+from typing import Callable
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Settings:
+    database: Path = Path(".sandbox/scheduling.sqlite3")
+    frontend_token: str = "sandbox-frontend-token"
+    admin_token: str = "sandbox-admin-token"
+    service_opens: time = time(8, 0)
+    service_closes: time = time(14, 30)
+    grid_minutes: int = 20
+    gap_minutes: int = 10
+    min_notice_minutes: int = 120
+    horizon_days: int = 30
+    hold_minutes: int = 10
+    hold_max_minutes: int = 30  # a hold can be extended, up to this much in all
+    reminder_minutes: int = 60
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_timeout: float = 8.0
+    mail_sender: str = "myKEPlive <no-reply@mykeplive.example>"
+    frontend_url: str = "http://127.0.0.1:5000"
+    meeting_url_template: str = "https://meet.mykeplive.example/myKEPlive-{room}"
+    background_loops: bool = True  # the mail sender and the reminder scheduler
+    loop_seconds: float = 2.0
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @classmethod
+    def from_environment(cls, **overrides) -> "Settings":
+        env = os.environ
+        settings = cls(**overrides)
+        if env.get("KEPWEB_SANDBOX_DB"):
+            settings.database = Path(env["KEPWEB_SANDBOX_DB"])
+        for name, kind in (("gap_minutes", int), ("min_notice_minutes", int), ("horizon_days", int),
+                           ("hold_minutes", int), ("reminder_minutes", int), ("grid_minutes", int)):
+            variable = f"KEPWEB_SANDBOX_{name.upper()}"
+            if env.get(variable):
+                setattr(settings, name, kind(env[variable]))
+        if env.get("KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"):
+            settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
+        return settings
