@@ -25,8 +25,13 @@ from kepweb.config import ConfigError
 SANDBOX_API_TOKEN = "sandbox-frontend-token"
 
 
-def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None):
-    """The frontend wired to fresh sandbox stand-ins; returns (wsgi_app, frontend, outbox)."""
+def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None,
+                     sandbox_settings: dict | None = None):
+    """The frontend wired to the sandbox stand-ins; returns (wsgi_app, frontend, outbox).
+
+    `overrides` go to the frontend's config, `sandbox_settings` to the scheduling
+    service's Settings (tests give it a database of their own and a clock).
+    """
     from sandbox import outbox as outbox_module
     from sandbox import scheduling
 
@@ -41,10 +46,16 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
             **(overrides or {}),
         }
     )
+    settings = scheduling.Settings.from_environment(
+        frontend_token=SANDBOX_API_TOKEN,
+        smtp_port=smtp_port,
+        frontend_url=base_url,
+        **(sandbox_settings or {}),
+    )
     wsgi_app = DispatcherMiddleware(
         frontend,
         {
-            "/sandbox/scheduling": scheduling.create_app(token=SANDBOX_API_TOKEN),
+            "/sandbox/scheduling": scheduling.create_app(settings),
             "/sandbox/outbox": outbox_module.create_app(outbox),
         },
     )

@@ -32,11 +32,11 @@ VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280,
 class LiveService:
     """The embedded default (frontend + sandbox stand-ins) on a free port."""
 
-    def __init__(self, overrides=None):
+    def __init__(self, database, overrides=None):
         self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
         self.url = f"http://127.0.0.1:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
-            self.url, free_port(), overrides
+            self.url, free_port(), overrides, {"database": database, "loop_seconds": 0.2}
         )
         self.server.app = wsgi_app
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -55,17 +55,18 @@ def _add_failing_route(frontend):
 
 
 @pytest.fixture(scope="session")
-def live_service():
-    service = LiveService({"PROPAGATE_EXCEPTIONS": False})
+def live_service(tmp_path_factory):
+    service = LiveService(tmp_path_factory.mktemp("live") / "scheduling.sqlite3", {"PROPAGATE_EXCEPTIONS": False})
     _add_failing_route(service.frontend)
     yield service
     service.stop()
 
 
 @pytest.fixture(scope="session")
-def service_without_api():
+def service_without_api(tmp_path_factory):
     """The frontend with a scheduling API that does not answer: the 503 page."""
-    service = LiveService({"SCHEDULING_API_URL": f"http://127.0.0.1:{free_port()}/v1"})
+    service = LiveService(tmp_path_factory.mktemp("down") / "scheduling.sqlite3",
+                          {"SCHEDULING_API_URL": f"http://127.0.0.1:{free_port()}/v1"})
     yield service
     service.stop()
 

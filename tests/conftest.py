@@ -49,8 +49,15 @@ def fresh_compressed_static_files():
 
 
 @pytest.fixture(scope="session")
-def scheduling_api():
-    server = ServerThread(scheduling.create_app(token=API_TOKEN))
+def scheduling_api(tmp_path_factory, outbox_server):
+    """The reference service on a real port, with a database of its own."""
+    settings = scheduling.Settings(
+        database=tmp_path_factory.mktemp("scheduling") / "scheduling.sqlite3",
+        frontend_token=API_TOKEN,
+        smtp_port=outbox_server.port,
+        background_loops=False,
+    )
+    server = ServerThread(scheduling.create_app(settings))
     yield f"{server.url}/v1"
     server.stop()
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 
 from kepweb.htmx import render_page
 from kepweb.mail import MailUnavailable, send_accessibility_feedback
 from kepweb.pages.forms import FeedbackForm
+from kepweb.scheduling import clients
 from kepweb.search import matches
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,9 @@ def manual():
 @pages.get("/municipalities")
 def municipalities():
     query = request.args.get("q", "").strip()[:100]
-    places = current_app.extensions["scheduling.places"]
     found = [
         municipality
-        for municipality in places.municipalities_with_keps()
+        for municipality in clients().places.municipalities_with_keps()
         if _municipality_matches(query, municipality)
     ]
     return render_page(

@@ -1,14 +1,46 @@
 """Client of the scheduling API (the contract is api/scheduling.openapi.yaml).
 
 One client class per API resource, all sharing `ApiClient` for the base URL,
-the bearer token, timeouts and the mapping of failures to our own exceptions.
+the bearer token, timeouts, retries and the mapping of failures to our own
+exceptions. Views reach them through `clients()`.
 """
 
-from kepweb.scheduling.base import ApiClient, SchedulingUnavailable, SchedulingProblem
-from kepweb.scheduling.places import PlacesClient
+from __future__ import annotations
 
-__all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "PlacesClient", "init_app"]
+from dataclasses import dataclass
+
+from flask import current_app
+
+from kepweb.scheduling.base import (
+    ApiClient, HoldExpired, InvalidRequest, NotAllowed, NotFound, OutsideHours, SchedulingProblem,
+    SchedulingUnavailable, SlotTaken,
+)
+from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
+from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
+
+__all__ = [
+    "ApiClient", "SchedulingUnavailable", "SchedulingProblem", "SlotTaken", "HoldExpired", "OutsideHours",
+    "NotAllowed", "InvalidRequest", "NotFound", "Clients", "clients", "init_app",
+]
+
+
+@dataclass(frozen=True)
+class Clients:
+    categories: CategoriesClient
+    places: PlacesClient
+    procedures: ProceduresClient
+    availability: AvailabilityClient
+    holds: HoldsClient
+    bookings: BookingsClient
 
 
 def init_app(app):
-    app.extensions["scheduling.places"] = PlacesClient(app.config)
+    config = app.config
+    app.extensions["scheduling"] = Clients(
+        categories=CategoriesClient(config), places=PlacesClient(config), procedures=ProceduresClient(config),
+        availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
+    )
+
+
+def clients() -> Clients:
+    return current_app.extensions["scheduling"]

@@ -1,15 +1,21 @@
-"""What every scheduling API client shares: base URL, token, timeouts, errors."""
+"""What every scheduling API client shares: base URL, token, timeouts, retries, errors.
+
+Retries (with backoff, by urllib3) only where repeating cannot do harm: GET,
+and POST that carries an Idempotency-Key. Every other call is tried once.
+"""
 
 from __future__ import annotations
 
 import logging
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
 
-# (connect, read) in seconds: a citizen waits for neither longer than this.
 CONNECT_TIMEOUT = 3.05
+RETRY_STATUSES = (502, 503, 504)
 
 
 class SchedulingUnavailable(Exception):
@@ -28,45 +34,124 @@ class SchedulingProblem(Exception):
     def code(self) -> str | None:
         return self.problem.get("code")
 
+    @property
+    def field_errors(self) -> dict:
+        """Messages per field, each {"el": ..., "en": ...}."""
+        errors = self.problem.get("errors")
+        return errors if isinstance(errors, dict) else {}
+
+
+class SlotTaken(SchedulingProblem):
+    """Somebody else got the time first, or the longer call no longer fits."""
+
+
+class HoldExpired(SchedulingProblem):
+    """The time was held for too long and is free again."""
+
+
+class OutsideHours(SchedulingProblem):
+    """The time cannot be booked (notice, horizon, hours, holiday)."""
+
+
+class NotAllowed(SchedulingProblem):
+    """The rules forbid it, e.g. a second appointment for the same procedure."""
+
+
+class InvalidRequest(SchedulingProblem):
+    """Some values are missing or wrong; `field_errors` says which."""
+
+
+class NotFound(SchedulingProblem):
+    """No such thing, or not the citizen's (the API does not say which)."""
+
+
+PROBLEM_CLASSES = {
+    "slot_taken": SlotTaken,
+    "hold_expired": HoldExpired,
+    "outside_hours": OutsideHours,
+    "not_allowed": NotAllowed,
+    "validation": InvalidRequest,
+    "idempotency_conflict": InvalidRequest,
+    "not_found": NotFound,
+}
+
+
+def _session(retries: int) -> requests.Session:
+    session = requests.Session()
+    policy = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=0.2,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD", "POST"}),
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+    adapter = HTTPAdapter(max_retries=policy, pool_maxsize=16)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
 
 class ApiClient:
-    def __init__(self, config):
+    def __init__(self, config, retries: int = 2):
         self.base_url = config["SCHEDULING_API_URL"].rstrip("/")
         self.token = config["SCHEDULING_API_TOKEN"]
         self.timeout = (CONNECT_TIMEOUT, config["SCHEDULING_API_TIMEOUT"])
-        self.http = requests.Session()
+        self.http = _session(retries)  # idempotent calls
+        self.http_once = _session(0)   # everything else
 
-    def _headers(self, citizen_tax_id: str | None = None) -> dict:
+    def _headers(self, citizen_tax_id=None, idempotency_key=None) -> dict:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         if citizen_tax_id:
             headers["X-Citizen-Tax-Id"] = citizen_tax_id
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         return headers
 
-    def request(self, method: str, path: str, *, citizen_tax_id=None, **kwargs):
-        url = f"{self.base_url}{path}"
+    def request(self, method: str, path: str, *, citizen_tax_id=None, idempotency_key=None, **kwargs):
+        idempotent = method == "GET" or (method == "POST" and idempotency_key)
+        session = self.http if idempotent else self.http_once
         try:
-            response = self.http.request(
-                method, url, headers=self._headers(citizen_tax_id), timeout=self.timeout, **kwargs
+            response = session.request(
+                method, f"{self.base_url}{path}", timeout=self.timeout,
+                headers=self._headers(citizen_tax_id, idempotency_key), **kwargs,
             )
         except requests.RequestException as error:
-            # The path only: query strings may one day carry personal data.
-            log.warning("scheduling API %s %s failed: %s", method, path, type(error).__name__)
-            raise SchedulingUnavailable(str(type(error).__name__)) from error
+            # The path only: never query strings or bodies, which may carry personal data.
+            log.warning("scheduling API %s %s failed: %s", method, path.split("?")[0], type(error).__name__)
+            raise SchedulingUnavailable(type(error).__name__) from error
         return self._decode(method, path, response)
 
     def _decode(self, method, path, response):
+        where = path.split("?")[0]
         if response.status_code >= 500:
-            log.warning("scheduling API %s %s answered %s", method, path, response.status_code)
+            log.warning("scheduling API %s %s answered %s", method, where, response.status_code)
             raise SchedulingUnavailable(f"HTTP {response.status_code}")
+        if response.status_code == 204:
+            return None
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type not in ("application/json", "application/problem+json"):
+            log.warning("scheduling API %s %s answered %s", method, where, content_type or "no content type")
+            raise SchedulingUnavailable("not JSON")
         try:
             payload = response.json()
         except ValueError as error:
-            log.warning("scheduling API %s %s answered non-JSON", method, path)
-            raise SchedulingUnavailable("not JSON") from error
+            log.warning("scheduling API %s %s answered invalid JSON", method, where)
+            raise SchedulingUnavailable("invalid JSON") from error
         if response.status_code >= 400:
             if not isinstance(payload, dict):
                 raise SchedulingUnavailable("problem is not an object")
-            raise SchedulingProblem(response.status_code, payload)
+            if response.status_code == 401:
+                # Our token or the citizen's ΑΦΜ header was refused: our fault, not the citizen's.
+                log.error("scheduling API refused the frontend's credentials")
+                raise SchedulingUnavailable("credentials refused")
+            problem_class = PROBLEM_CLASSES.get(payload.get("code"), SchedulingProblem)
+            raise problem_class(response.status_code, payload)
+        if not isinstance(payload, dict):
+            raise SchedulingUnavailable("answer is not an object")
         return payload
 
     def get(self, path: str, **kwargs):
@@ -74,3 +159,9 @@ class ApiClient:
 
     def post(self, path: str, **kwargs):
         return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.request("DELETE", path, **kwargs)

@@ -7,6 +7,7 @@ Parsing is strict: an answer of the wrong shape becomes SchedulingUnavailable
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 
 from flask_babel import get_locale
 
@@ -34,6 +35,19 @@ class LocalText:
 
     def __str__(self) -> str:
         return self.in_language(str(get_locale()))
+
+
+def parse_moment(value) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("a time must be a string")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("a time must carry its zone")
+    return moment.astimezone(timezone.utc)
+
+
+def as_api_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -69,11 +83,130 @@ class Municipality:
 
     @classmethod
     def parse(cls, raw) -> "Municipality":
+        return cls(id=str(raw["id"]), name=LocalText.parse(raw["name"]), region=LocalText.parse(raw["region"]))
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: LocalText
+    description: LocalText
+    slot_minutes: int
+    requires_municipality: bool
+    requires_business: bool
+    delivery_methods: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, raw) -> "Category":
         return cls(
-            id=str(raw["id"]),
-            name=LocalText.parse(raw["name"]),
-            region=LocalText.parse(raw["region"]),
+            id=str(raw["id"]), name=LocalText.parse(raw["name"]), description=LocalText.parse(raw["description"]),
+            slot_minutes=int(raw["slot_minutes"]), requires_municipality=bool(raw["requires_municipality"]),
+            requires_business=bool(raw["requires_business"]), delivery_methods=tuple(raw["delivery_methods"]),
         )
+
+
+@dataclass(frozen=True)
+class Need:
+    id: str
+    name: LocalText
+    extra_minutes: int
+
+    @classmethod
+    def parse(cls, raw) -> "Need":
+        return cls(id=str(raw["id"]), name=LocalText.parse(raw["name"]), extra_minutes=int(raw["extra_minutes"]))
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    category: str
+    title: LocalText
+    keywords: LocalText | None
+
+    @classmethod
+    def parse(cls, raw) -> "Procedure":
+        keywords = raw.get("keywords")
+        return cls(
+            id=str(raw["id"]), category=str(raw["category"]), title=LocalText.parse(raw["title"]),
+            keywords=LocalText(el=keywords.get("el", ""), en=keywords.get("en", "")) if isinstance(keywords, dict) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    free_slots: int
+
+    @classmethod
+    def parse(cls, raw) -> "Day":
+        return cls(date=date.fromisoformat(raw["date"]), free_slots=int(raw["free_slots"]))
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    kep_id: str
+
+    @classmethod
+    def parse(cls, raw) -> "Slot":
+        return cls(start=parse_moment(raw["start"]), end=parse_moment(raw["end"]), kep_id=str(raw["kep_id"]))
+
+
+@dataclass(frozen=True)
+class Hold:
+    id: str
+    kep_id: str
+    category: str
+    procedure: str
+    needs: tuple[str, ...]
+    start: datetime
+    end: datetime
+    expires_at: datetime
+    can_extend: bool
+
+    @classmethod
+    def parse(cls, raw) -> "Hold":
+        return cls(
+            id=str(raw["id"]), kep_id=str(raw["kep_id"]), category=str(raw["category"]),
+            procedure=str(raw["procedure"]), needs=tuple(raw["needs"]), start=parse_moment(raw["start"]),
+            end=parse_moment(raw["end"]), expires_at=parse_moment(raw["expires_at"]),
+            can_extend=bool(raw["can_extend"]),
+        )
+
+
+@dataclass(frozen=True)
+class Booking:
+    reference: str
+    status: str
+    category: str
+    procedure_title: LocalText
+    kep: Kep
+    start: datetime
+    end: datetime
+    meeting_url: str
+    details: dict  # the citizen's answers as the API keeps them
+
+    @classmethod
+    def parse(cls, raw) -> "Booking":
+        if raw["status"] not in ("confirmed", "cancelled"):
+            raise ValueError("unknown booking status")
+        kep = dict(raw["kep"])
+        return cls(
+            reference=str(raw["reference"]), status=raw["status"], category=str(raw["category"]),
+            procedure_title=LocalText.parse(raw["procedure"]["title"]), kep=Kep.parse(kep),
+            start=parse_moment(raw["start"]), end=parse_moment(raw["end"]), meeting_url=str(raw["meeting_url"]),
+            details={name: raw.get(name) for name in (
+                "contact", "id_document", "needs", "third_person", "other_needs", "contact_preference",
+                "delivery", "business", "language")},
+        )
+
+
+def parse_one(payload, parser):
+    try:
+        return parser(payload)
+    except (KeyError, TypeError, ValueError) as error:
+        raise SchedulingUnavailable(f"unexpected answer: {error}") from error
 
 
 def parse_list(payload, key, parser):
