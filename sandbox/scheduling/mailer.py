@@ -91,7 +91,7 @@ def deliver_pending(scheduling) -> int:
     for item in pending:
         view = scheduling.booking_view(connection, item["reference"])
         message = booking_email(item["kind"], booking_for_mail(view), sender=settings.mail_sender,
-                                links=links_for(settings, item["reference"]))
+                                links=links_for(settings, item["reference"]), now=settings.clock())
         try:
             with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:
                 smtp.send_message(message)
