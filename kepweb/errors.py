@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 
 from kepweb.htmx import render_page
 from kepweb.redirects import safe_next_url
-from kepweb.scheduling import SchedulingUnavailable
+from kepweb.scheduling import NotFound, SchedulingUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,4 +42,6 @@ def init_app(app):
     app.register_error_handler(404, not_found)
     app.register_error_handler(500, server_error)
     app.register_error_handler(SchedulingUnavailable, service_unavailable)
+    # Somebody else's booking and no booking look the same: "page not found".
+    app.register_error_handler(NotFound, not_found)
     app.register_error_handler(CSRFError, csrf_failed)

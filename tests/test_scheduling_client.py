@@ -1,0 +1,162 @@
+"""The frontend's scheduling client against the reference service (real HTTP),
+and against a misbehaving server for the faults."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from werkzeug.serving import make_server
+
+from kepweb.scheduling import (
+    InvalidRequest, NotAllowed, NotFound, SchedulingUnavailable, SlotTaken, clients,
+)
+from kepweb.scheduling.base import ApiClient
+
+MARIA, NIKOS, ELENI = "094014201", "090000045", "998877666"
+
+ANSWERS = {
+    "contact": {"name": "Μαρία Παπαδοπούλου", "email": "maria@example.com", "phone": "6912345678",
+                "address": {"street": "Ερμού 10", "postcode": "10563", "town": "Αθήνα"}},
+    "id_document": "passport", "needs": [], "contact_preference": "sms",
+    "delivery": {"method": "post"}, "language": "en",
+}
+
+
+@pytest.fixture
+def api(app):
+    with app.app_context():
+        yield clients()
+
+
+def test_catalogue(api):
+    categories = api.categories.categories()
+    assert [c.id for c in categories] == ["information", "business", "disability", "municipal"]
+    assert {c.id: c.slot_minutes for c in categories}["disability"] > categories[0].slot_minutes
+    assert {need.id for need in api.categories.needs()} == {"sign_language", "lip_reading", "text_chat", "third_person"}
+    assert len(api.places.municipalities()) == 112
+    assert len(api.procedures.procedures("information")) >= 20
+    assert api.procedures.procedures("municipal", "chania")
+    with pytest.raises(InvalidRequest) as refused:
+        api.procedures.procedures("municipal")
+    assert "municipality" in refused.value.field_errors
+
+
+def test_the_whole_life_of_a_booking(api):
+    slot = api.availability.first_free("information", "unemployment-benefit", municipality_id="psara")
+    assert slot is not None and slot.kep_id == "kep-psara-1"
+    days = api.availability.days("information", "unemployment-benefit", kep_id=slot.kep_id,
+                                 first=slot.start.date(), last=slot.start.date())
+    assert days[0].free_slots >= 1
+    hold = api.holds.hold(MARIA, category="information", procedure="unemployment-benefit",
+                          kep_id=slot.kep_id, start=slot.start)
+    assert hold.start == slot.start and hold.expires_at > hold.start.replace(year=2000)
+    key = str(uuid.uuid4())
+    booking = api.bookings.book(MARIA, {"hold_id": hold.id, **ANSWERS}, idempotency_key=key)
+    again = api.bookings.book(MARIA, {"hold_id": hold.id, **ANSWERS}, idempotency_key=key)
+    assert again.reference == booking.reference
+    assert booking.details["delivery"]["method"] == "post"
+    assert [b.reference for b in api.bookings.bookings(MARIA) if b.reference == booking.reference]
+    with pytest.raises(NotFound):
+        api.bookings.get_booking(NIKOS, booking.reference)
+    with pytest.raises(NotAllowed):
+        api.holds.hold(MARIA, category="information", procedure="unemployment-benefit",
+                       kep_id=slot.kep_id, start=slot.start)
+    later = api.availability.slots("information", "unemployment-benefit", kep_id=slot.kep_id,
+                                   day=slot.start.date())[-1]
+    new_hold = api.holds.hold(MARIA, category="information", procedure="unemployment-benefit",
+                              kep_id=later.kep_id, start=later.start, for_booking=booking.reference)
+    moved = api.bookings.reschedule(MARIA, booking.reference, new_hold.id, idempotency_key=str(uuid.uuid4()))
+    assert moved.start == later.start
+    assert api.bookings.cancel(MARIA, booking.reference).status == "cancelled"
+
+
+def test_a_taken_slot_and_bad_answers_raise_typed_problems(api):
+    # kep-megisti-1 has two employees: the third citizen for one time is refused.
+    slot = api.availability.first_free("information", "child-benefit", kep_id="kep-megisti-1")
+    for citizen in (MARIA, NIKOS):
+        api.holds.hold(citizen, category="information", procedure="child-benefit", kep_id=slot.kep_id, start=slot.start)
+    with pytest.raises(SlotTaken) as taken:
+        api.holds.hold(ELENI, category="information", procedure="child-benefit", kep_id=slot.kep_id, start=slot.start)
+    assert taken.value.code == "slot_taken"
+    hold = api.holds.get_hold(MARIA, api.holds.hold(
+        MARIA, category="information", procedure="child-benefit", kep_id=slot.kep_id, start=slot.start).id)
+    with pytest.raises(InvalidRequest) as invalid:
+        api.bookings.book(MARIA, {"hold_id": hold.id, **ANSWERS, "contact": {}}, idempotency_key="k")
+    assert invalid.value.field_errors["contact.name"]["en"] == "Enter a value"
+    api.holds.release(MARIA, hold.id)
+
+
+# -- faults -----------------------------------------------------------------------------
+
+class FlakyServer:
+    """Answers with `failures` errors (or a bad body), then with `good`."""
+
+    def __init__(self, failures=0, status="503 Service Unavailable", body=b"{}", content_type="application/json",
+                 delay=0.0, good=b'{"municipalities": []}'):
+        self.calls = []
+        self.failures, self.status, self.body, self.content_type = failures, status, body, content_type
+        self.delay, self.good = delay, good
+        self.server = make_server("127.0.0.1", 0, self, threaded=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.config = {"SCHEDULING_API_URL": f"http://127.0.0.1:{self.server.port}/v1",
+                       "SCHEDULING_API_TOKEN": "t", "SCHEDULING_API_TIMEOUT": 0.5}
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ["REQUEST_METHOD"])
+        time.sleep(self.delay)
+        if len(self.calls) <= self.failures:
+            start_response(self.status, [("Content-Type", self.content_type)])
+            return [self.body]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [self.good]
+
+
+def test_a_get_is_retried_after_a_503():
+    server = FlakyServer(failures=2)
+    assert ApiClient(server.config).get("/municipalities") == {"municipalities": []}
+    assert server.calls == ["GET", "GET", "GET"]
+
+
+def test_a_post_without_idempotency_key_is_never_retried():
+    server = FlakyServer(failures=1)
+    with pytest.raises(SchedulingUnavailable):
+        ApiClient(server.config).post("/holds", json={})
+    assert server.calls == ["POST"]
+
+
+def test_a_post_with_idempotency_key_is_retried():
+    server = FlakyServer(failures=1)
+    ApiClient(server.config).post("/bookings", json={}, idempotency_key="abc")
+    assert server.calls == ["POST", "POST"]
+
+
+def test_a_slow_api_times_out():
+    server = FlakyServer(delay=1.0)
+    started = time.monotonic()
+    with pytest.raises(SchedulingUnavailable):
+        ApiClient(server.config, retries=0).get("/municipalities")
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize("body, content_type", [(b"not json", "application/json"), (b'{"a": 1}', "text/html"),
+                                                (b"[1, 2]", "application/json")])
+def test_nonsense_answers_are_unavailable(body, content_type):
+    server = FlakyServer(failures=1, status="200 OK", body=body, content_type=content_type)
+    with pytest.raises(SchedulingUnavailable):
+        ApiClient(server.config, retries=0).get("/municipalities")
+
+
+def test_catalogue_answers_are_cached_briefly():
+    from kepweb.scheduling.catalogue import PlacesClient
+
+    server = FlakyServer()
+    client = PlacesClient({**server.config, "SCHEDULING_CATALOGUE_SECONDS": 60})
+    client.municipalities()
+    client.municipalities()
+    assert server.calls == ["GET"]
+    client.forget()
+    client.municipalities()
+    assert server.calls == ["GET", "GET"]
