@@ -7,6 +7,7 @@ one port, so the whole journey runs on a laptop:
     /                     kepweb, the citizen frontend
     /sandbox/scheduling/  the scheduling API's reference service
     /sandbox/outbox/      every email sent, as a page and as JSON (SMTP on KEPWEB_SMTP_PORT)
+    /oauth2server/        the GSIS-like sign-in provider, at GSIS's own paths
 
 This module is the only place that knows both kepweb and sandbox.
 """
@@ -23,6 +24,7 @@ from kepweb import create_app
 from kepweb.config import ConfigError
 
 SANDBOX_API_TOKEN = "sandbox-frontend-token"
+SANDBOX_GSIS_CLIENT_ID = "kepweb-sandbox"
 
 
 def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None,
@@ -32,20 +34,36 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     `overrides` go to the frontend's config, `sandbox_settings` to the scheduling
     service's Settings (tests give it a database of their own and a clock).
     """
+    import secrets
+
+    from sandbox import gsis
     from sandbox import outbox as outbox_module
     from sandbox import scheduling
 
     outbox = outbox_module.Outbox()
     outbox.start(port=smtp_port)
+    gsis_secret = secrets.token_urlsafe(24)
+    provider = f"{base_url}/oauth2server"
     frontend = create_app(
         {
             "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
             "SCHEDULING_API_TOKEN": SANDBOX_API_TOKEN,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
+            "GSIS_CLIENT_ID": SANDBOX_GSIS_CLIENT_ID,
+            "GSIS_CLIENT_SECRET": gsis_secret,
+            "GSIS_AUTHORIZE_URL": f"{provider}/oauth/authorize",
+            "GSIS_TOKEN_URL": f"{provider}/oauth/token",
+            "GSIS_USERINFO_URL": f"{provider}/userinfo?format=xml",
+            "GSIS_LOGOUT_URL": f"{provider}/logout/{{client_id}}/",
             **(overrides or {}),
         }
     )
+    sign_in_provider = gsis.create_app([{
+        "client_id": SANDBOX_GSIS_CLIENT_ID,
+        "client_secret": gsis_secret,
+        "redirect_uris": [f"{base_url}/sign-in/callback"],
+    }])
     settings = scheduling.Settings.from_environment(
         frontend_token=SANDBOX_API_TOKEN,
         smtp_port=smtp_port,
@@ -57,6 +75,7 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
         {
             "/sandbox/scheduling": scheduling.create_app(settings),
             "/sandbox/outbox": outbox_module.create_app(outbox),
+            "/oauth2server": sign_in_provider,
         },
     )
     return wsgi_app, frontend, outbox

@@ -7,13 +7,11 @@ these tests never skip for want of a browser: they fail.
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-import app as entry_point
 from tests.conftest import free_port
+from tests.live_service import LiveService
 
 # Debian's wrapper script works too, but prints a warning on every start.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -27,23 +25,6 @@ CHROMIUM_FLAGS = [
 ]
 
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
-
-
-class LiveService:
-    """The embedded default (frontend + sandbox stand-ins) on a free port."""
-
-    def __init__(self, database, overrides=None):
-        self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.port}"
-        wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
-            self.url, free_port(), overrides, {"database": database, "loop_seconds": 0.2}
-        )
-        self.server.app = wsgi_app
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.outbox.stop()
 
 
 def _add_failing_route(frontend):

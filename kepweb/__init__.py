@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 from kepweb import config as config_module
-from kepweb import errors, htmx, i18n, scheduling, security, static_files
+from kepweb import auth, errors, htmx, i18n, scheduling, security, static_files
+from kepweb.appointments import appointments
 from kepweb.pages import pages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     htmx.init_app(app)
     scheduling.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(pages)
+    app.register_blueprint(appointments)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
     return app

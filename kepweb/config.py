@@ -99,6 +99,13 @@ def from_environment(env=None) -> dict:
         "GSIS_TOKEN_URL": env.get("KEPWEB_GSIS_TOKEN_URL", ""),
         "GSIS_USERINFO_URL": env.get("KEPWEB_GSIS_USERINFO_URL", ""),
         "GSIS_LOGOUT_URL": env.get("KEPWEB_GSIS_LOGOUT_URL", ""),
+        # GSIS asks for "read"; some clients send an empty scope.
+        "GSIS_SCOPE": env.get("KEPWEB_GSIS_SCOPE", "read"),
+        # GSIS does not document PKCE: off unless the provider is known to support it.
+        "GSIS_PKCE": env.get("KEPWEB_GSIS_PKCE", "0") == "1",
+        "GSIS_TIMEOUT": _seconds(env, "KEPWEB_GSIS_TIMEOUT", 8),
+        # Server-side sessions: the cookie holds only a random id.
+        "SESSION_DIRECTORY": env.get("KEPWEB_SESSION_DIRECTORY", ".sandbox/sessions"),
         "SMTP_HOST": env.get("KEPWEB_SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(env.get("KEPWEB_SMTP_PORT", "8025")),
         "SMTP_TIMEOUT": _seconds(env, "KEPWEB_SMTP_TIMEOUT", 8),

@@ -42,13 +42,29 @@ PERMISSIONS_POLICY = {
 }
 
 
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def content_security_policy(config) -> dict:
+    """The policy, with GSIS's origin allowed as a form target: signing out posts
+    to us and we redirect to GSIS's logout, which browsers check against form-action."""
+    policy = dict(CONTENT_SECURITY_POLICY)
+    gsis = {_origin(config.get(name, "")) for name in ("GSIS_LOGOUT_URL", "GSIS_AUTHORIZE_URL")} - {None}
+    policy["form-action"] = ["'self'", *sorted(gsis)]
+    return policy
+
+
 def init_app(app):
     app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["KEPWEB_FORCE_HTTPS"],
         strict_transport_security=True,
         strict_transport_security_max_age=31536000,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=content_security_policy(app.config),
         frame_options="DENY",
         referrer_policy="same-origin",
         permissions_policy=PERMISSIONS_POLICY,

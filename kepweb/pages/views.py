@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from kepweb.htmx import render_page
@@ -23,9 +23,33 @@ def home():
     return render_page("pages/home.html", page_title=_("Book a video call with a KEP"))
 
 
+CATEGORY_IDS = ("information", "business", "disability", "municipal")
+
+
 @pages.get("/start")
 def start():
-    return render_page("pages/start.html", page_title=_("Before you start"))
+    """The Start button, and the deep link from gov.gr that preselects a category
+    and a municipality (`/start?category=municipal&municipality=chania`), which
+    is kept in the session through the TaxisNet round trip."""
+    preselection = _preselection_from(request.args)
+    if preselection:
+        session["booking_preselection"] = preselection
+    preselected = session.get("booking_preselection") or {}
+    municipality = None
+    if preselected.get("municipality"):
+        municipality = next((m for m in clients().places.municipalities() if m.id == preselected["municipality"]), None)
+    return render_page("pages/start.html", page_title=_("Before you start"), preselected=preselected,
+                       preselected_municipality=municipality)
+
+
+def _preselection_from(args) -> dict:
+    chosen = {}
+    if args.get("category") in CATEGORY_IDS:
+        chosen["category"] = args["category"]
+    municipality = args.get("municipality", "")
+    if municipality and municipality in {m.id for m in clients().places.municipalities()}:
+        chosen["municipality"] = municipality
+    return chosen
 
 
 @pages.get("/manual")

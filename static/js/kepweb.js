@@ -19,9 +19,55 @@
     return true;
   }
 
+  // The idle timeout (WCAG 2.2.1): two minutes before the session ends, a
+  // warning takes focus and offers to stay signed in; at the end, the page
+  // that explains what happened. Without JavaScript that page explains afterwards.
+  function startSessionTimer() {
+    var warning = document.getElementById("session-warning");
+    if (!warning) { return; }
+    var warnBefore = parseInt(warning.getAttribute("data-warn-before"), 10);
+    var lifetime = parseInt(warning.getAttribute("data-lifetime"), 10);
+    var expiredUrl = warning.getAttribute("data-expired-url");
+    var form = warning.querySelector("form");
+    var warnTimer, endTimer, focusBefore;
+
+    function schedule(secondsLeft) {
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(endTimer);
+      warnTimer = window.setTimeout(show, Math.max(0, secondsLeft - warnBefore) * 1000);
+      endTimer = window.setTimeout(function () { window.location.assign(expiredUrl); }, (secondsLeft + 1) * 1000);
+    }
+    function show() {
+      focusBefore = document.activeElement;
+      warning.hidden = false;
+      warning.focus();
+    }
+    function hide() {
+      warning.hidden = true;
+      if (focusBefore && focusBefore.focus) { focusBefore.focus(); }
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.fetch(form.action, {
+        method: "POST", body: new window.FormData(form), credentials: "same-origin",
+        headers: {"X-Requested-With": "fetch", "Accept": "application/json"}
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (answer) {
+        hide();
+        schedule(answer.seconds_left);
+      }).catch(function () { form.submit(); });
+    });
+    // Every htmx request to the server counts as activity there: start again.
+    document.addEventListener("htmx:afterRequest", function () { schedule(lifetime); });
+    schedule(parseInt(warning.getAttribute("data-seconds-left"), 10));
+  }
+
   // An error summary takes focus when the page loads, so it is read first.
   document.addEventListener("DOMContentLoaded", function () {
     focusFirst(document, "[data-error-summary]");
+    startSessionTimer();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

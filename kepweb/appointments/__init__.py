@@ -1,0 +1,5 @@
+"""My appointments: the citizen's own bookings."""
+
+from kepweb.appointments.views import appointments
+
+__all__ = ["appointments"]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint
+from flask_babel import gettext as _
+
+from kepweb.auth import current_citizen, login_required
+from kepweb.htmx import render_page
+from kepweb.scheduling import clients
+
+appointments = Blueprint("appointments", __name__)
+
+
+@appointments.get("/appointments")
+@login_required
+def list_appointments():
+    bookings = clients().bookings.bookings(current_citizen().tax_id)
+    now = datetime.now(timezone.utc)
+    upcoming = [b for b in bookings if b.status == "confirmed" and b.end > now]
+    past = [b for b in reversed(bookings) if b not in upcoming]
+    return render_page("appointments/list.html", page_title=_("My appointments"), upcoming=upcoming, past=past)

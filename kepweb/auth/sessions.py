@@ -1,0 +1,67 @@
+"""Server-side sessions and the idle timeout (WCAG 2.2.1: warn, let the citizen extend).
+
+The cookie carries only a random session id (Flask-Session, files through
+cachelib on one machine; a shared store such as Redis when there are several).
+The citizen, the wizard's answers and everything else stay on the server.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from cachelib import FileSystemCache
+from flask import current_app, redirect, request, session, url_for
+from flask_session import Session
+
+server_sessions = Session()
+
+SESSION_CITIZEN = "citizen"
+LAST_SEEN = "last_seen"
+# Requests that must not count as the citizen being active.
+PASSIVE_ENDPOINTS = {"static", "auth.session_expired", "auth.session_status"}
+
+
+def idle_limit() -> float:
+    return current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+
+
+def seconds_left() -> int:
+    last_seen = session.get(LAST_SEEN, time.time())
+    return max(0, int(last_seen + idle_limit() - time.time()))
+
+
+def renew_session() -> None:
+    """A new session id, the old one forgotten: nobody who knew it before sign-in knows it now.
+
+    (Flask-Session would keep using an id it has never seen, so a planted id is
+    only harmless if sign-in always replaces it; `regenerate` skips an empty
+    session, hence the marker.)
+    """
+    session["renewing"] = True
+    current_app.session_interface.regenerate(session)
+    session.clear()
+
+
+def enforce_idle_timeout():
+    if request.endpoint in PASSIVE_ENDPOINTS or SESSION_CITIZEN not in session:
+        return None
+    if time.time() - session.get(LAST_SEEN, 0) > idle_limit():
+        renew_session()
+        return redirect(url_for("auth.session_expired"), code=303)
+    session[LAST_SEEN] = time.time()
+    return None
+
+
+def init_app(app):
+    directory = Path(app.config["SESSION_DIRECTORY"])
+    directory.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SESSION_TYPE", "cachelib")
+    app.config.setdefault("SESSION_CACHELIB", FileSystemCache(
+        cache_dir=str(directory), threshold=100_000,
+        default_timeout=int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()),
+    ))
+    app.config.setdefault("SESSION_PERMANENT", True)
+    app.config.setdefault("SESSION_KEY_PREFIX", "kepweb:")
+    server_sessions.init_app(app)
+    app.before_request(enforce_idle_timeout)

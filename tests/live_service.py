@@ -1,0 +1,27 @@
+"""The embedded default (frontend and every sandbox stand-in) on a real port,
+for tests that need real HTTP between them: sign-in round trips, browsers."""
+
+from __future__ import annotations
+
+import threading
+
+from werkzeug.serving import make_server
+
+import app as entry_point
+from tests.conftest import free_port
+
+
+class LiveService:
+    def __init__(self, database, overrides=None, sandbox_settings=None):
+        self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.port}"
+        wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
+            self.url, free_port(), overrides,
+            {"database": database, "loop_seconds": 0.2, **(sandbox_settings or {})},
+        )
+        self.server.app = wsgi_app
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.outbox.stop()
