@@ -13,7 +13,9 @@ from sandbox.scheduling.calendar_rules import at_athens
 from sandbox.scheduling.problems import Problem, field_error
 from sandbox.scheduling.validation import Checker
 
-HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # \Z: $ would let a trailing newline through
+KEP_ID = re.compile(r"^[a-z0-9-]+\Z")
+POSTCODE = re.compile(r"^[0-9]{5}\Z")
 
 
 def keps_view(connection, municipality_id=None, include_inactive=False) -> list[dict]:
@@ -60,7 +62,10 @@ def register(app, scheduling):
     database = scheduling.database
 
     def body():
-        return request.get_json(silent=True)
+        try:
+            return request.get_json(silent=True)
+        except RecursionError:  # nested too deep for the JSON decoder
+            return None
 
     @app.get("/v1/admin/bookings")
     def all_bookings():
@@ -71,12 +76,12 @@ def register(app, scheduling):
                 params.append(request.args[name])
         for name, operator, moment in (("from", ">=", "00:00"), ("to", "<", None)):
             if request.args.get(name):
+                from datetime import time, timedelta
                 try:
                     day = date.fromisoformat(request.args[name])
-                except ValueError:
+                    edge = at_athens(day if moment else day + timedelta(days=1), time(0, 0))
+                except (ValueError, OverflowError):
                     raise Problem("validation", errors={name: field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
-                from datetime import time, timedelta
-                edge = at_athens(day if moment else day + timedelta(days=1), time(0, 0))
                 query += f" AND starts {operator} ?"
                 params.append(edge)
         query += " ORDER BY starts"
@@ -150,6 +155,10 @@ def register(app, scheduling):
         values = {name: checker.text(data, name, name) for name in (
             "id", "code", "municipality_id", "name_el", "name_en", "street_el", "street_en",
             "postcode", "town_el", "town_en")}
+        if values["id"] and not KEP_ID.match(values["id"]):
+            checker.fail("id", "Μόνο πεζά λατινικά γράμματα, ψηφία και παύλες", "Only lower-case letters, digits and hyphens")
+        if values["postcode"] and not POSTCODE.match(values["postcode"]):
+            checker.fail("postcode", "Ο ταχυδρομικός κώδικας έχει 5 ψηφία", "A postcode has 5 digits")
         phone = checker.text(data, "phone", "phone", required=False)
         hours = _hours(checker, data.get("opening_hours", []), "opening_hours")
         employees = data.get("employees", 1)
@@ -192,7 +201,7 @@ def register(app, scheduling):
             day = date.fromisoformat(str(checker.data.get("date")))
         except ValueError:
             raise Problem("validation", errors={"date": field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
-        kep_id = checker.data.get("kep_id") or ""
+        kep_id = checker.text(checker.data, "kep_id", "kep_id", max_length=100, required=False)
         reason = checker.text(checker.data, "reason", "reason", required=False)
         checker.raise_if_any()
         with database.write() as connection:

@@ -39,6 +39,10 @@ class Scheduling:
     def now(self) -> int:
         return int(self.settings.clock().timestamp())
 
+    def log_alone(self, citizen, action, reference=None):
+        with self.database.write() as connection:
+            self.log(connection, citizen, action, reference)
+
     def log(self, connection, citizen, action, reference=None):
         connection.execute("INSERT INTO access_log (at, actor, action, booking_reference) VALUES (?,?,?,?)",
                            (self.now(), actor_hash(citizen), action, reference))
@@ -89,7 +93,7 @@ class Scheduling:
         needs = needs_list(checker, data.get("needs"))
         kep_id = checker.text(data, "kep_id", "kep_id", max_length=100)
         procedure_id = checker.text(data, "procedure", "procedure", max_length=100)
-        for_booking = data.get("for_booking")
+        for_booking = checker.text(data, "for_booking", "for_booking", max_length=100, required=False) or None
         checker.raise_if_any()
         starts = parse_time(data.get("start"))
         length = slot_minutes(category, needs)
@@ -181,12 +185,18 @@ class Scheduling:
         checker = Checker(data)
         hold_id = checker.text(data, "hold_id", "hold_id", max_length=100)
         checker.raise_if_any()
+        # Check the answers before taking the write lock: it is the service's
+        # bottleneck, so only the decisions about the slot happen under it.
+        held = self.database.read().execute(
+            "SELECT category FROM holds WHERE id=? AND citizen=?", (hold_id, citizen)).fetchone()
+        details = booking_details(data, held["category"]) if held else None
         with self.database.write() as connection:
             replay = self._replay(connection, citizen, idempotency_key, data)
             if replay:
                 return replay
             hold = self._hold_row(connection, citizen, hold_id, allow_expired=True)
-            details = booking_details(data, hold["category"])
+            if details is None or hold["category"] != held["category"]:
+                details = booking_details(data, hold["category"])
             if hold["expires"] <= self.now():
                 raise Problem("hold_expired")
             hold = self._fit_needs(connection, hold, details["needs"])
@@ -250,8 +260,10 @@ class Scheduling:
         row = connection.execute("SELECT * FROM bookings WHERE reference=?", (reference,)).fetchone()
         # Somebody else's booking looks exactly like no booking at all.
         if row is None or not hmac.compare_digest(row["citizen"], citizen):
-            self.log(connection, citizen, "booking.denied", None)
-            raise Problem("not_found", detail="No such booking.")
+            # Logged after the rollback (see service.py), or the 404 would erase it.
+            problem = Problem("not_found", detail="No such booking.")
+            problem.audit = (citizen, "booking.denied", reference if row is not None else None)
+            raise problem
         return row
 
     def get_booking(self, citizen, reference) -> dict:

@@ -25,6 +25,7 @@ class Problem(Exception):
         self.status = status or TITLES[code][0]
         self.detail = detail
         self.errors = errors or {}
+        self.audit = None  # (citizen, action, reference) to log even though the request failed
 
     def body(self) -> dict:
         body = {"type": f"https://mykeplive.example/problems/{self.code}", "title": TITLES[self.code][1],

@@ -53,7 +53,10 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         return g.citizen
 
     def body():
-        return request.get_json(silent=True)
+        try:
+            return request.get_json(silent=True)
+        except RecursionError:  # nested too deep for the JSON decoder
+            return None
 
     # -- reference data ------------------------------------------------------------
 
@@ -132,7 +135,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     def availability_days():
         engine, kep_ids, length = availability_request()
         first = parse_day("from", default=athens_day(scheduling.now()))
-        last = parse_day("to", default=first + timedelta(days=13))
+        last = parse_day("to", default=min(first, date.max - timedelta(days=13)) + timedelta(days=13))
         if (last - first).days > 62 or last < first:
             raise Problem("validation", errors={"to": field_error("Έως 62 ημέρες", "At most 62 days")})
         return {"slot_minutes": length,
@@ -217,6 +220,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
 
     @app.errorhandler(Problem)
     def problem(error):
+        if error.audit:
+            scheduling.log_alone(*error.audit)
         return respond(error)
 
     @app.errorhandler(HTTPException)

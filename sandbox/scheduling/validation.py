@@ -13,7 +13,7 @@ from sandbox.scheduling.catalogue import CATEGORIES, CONTACT_PREFERENCES, DELIVE
 from sandbox.scheduling.problems import Problem, field_error
 
 REQUIRED = field_error("Συμπληρώστε αυτό το πεδίο", "Enter a value")
-POSTCODE = re.compile(r"^\d{5}$")
+POSTCODE = re.compile(r"^[0-9]{5}$")  # [0-9]: \d would take any script's digits
 
 
 class Checker:
@@ -44,7 +44,7 @@ class Checker:
 
     def choice(self, source: dict, name: str, field: str, allowed) -> str:
         value = source.get(name) if isinstance(source, dict) else None
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             self.fail(field, "Επιλέξτε μία από τις διαθέσιμες επιλογές", "Choose one of the options")
             return ""
         return value
@@ -57,19 +57,23 @@ class Checker:
 def parse_time(value, field="start") -> int:
     if not isinstance(value, str):
         raise Problem("validation", errors={field: field_error("Λείπει η ώρα", "The time is missing")})
+    invalid = Problem("validation", errors={field: field_error("Η ώρα δεν είναι έγκυρη", "The time is not valid")})
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Problem("validation", errors={field: field_error("Η ώρα δεν είναι έγκυρη", "The time is not valid")}) from None
+        utc = moment.astimezone(timezone.utc) if moment.tzinfo else None
+    except (ValueError, OverflowError):
+        raise invalid from None
     if moment.tzinfo is None:
         raise Problem("validation", errors={field: field_error("Η ώρα χρειάζεται ζώνη ώρας", "The time needs a time zone")})
-    return int(moment.astimezone(timezone.utc).timestamp())
+    if not 1 < utc.year < 9999:  # so that its day in Athens is a date too
+        raise invalid
+    return int(utc.timestamp())
 
 
 def needs_list(checker: Checker, value) -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or any(need not in NEEDS for need in value):
+    if not isinstance(value, list) or any(not isinstance(need, str) or need not in NEEDS for need in value):
         checker.fail("needs", "Άγνωστη ανάγκη επικοινωνίας", "Unknown communication need")
         return []
     return sorted(set(value))
@@ -82,7 +86,7 @@ def normalise_phone(raw: str) -> str | None:
         digits = digits[3:]
     elif digits.startswith("0030"):
         digits = digits[4:]
-    if re.fullmatch(r"(2\d{9}|69\d{8})", digits):
+    if re.fullmatch(r"(2[0-9]{9}|69[0-9]{8})", digits):
         return f"+30{digits}"
     return None
 
@@ -181,6 +185,6 @@ def citizen_tax_id(raw: str | None) -> str | None:
 
 
 def check_category(value) -> str:
-    if value not in CATEGORIES:
+    if not isinstance(value, str) or value not in CATEGORIES:
         raise Problem("validation", errors={"category": field_error("Άγνωστη κατηγορία", "Unknown category")})
     return value

@@ -264,6 +264,10 @@ def test_another_citizens_booking_does_not_exist_for_you(api):
         assert api.get(path, citizen=NIKOS).status_code == 404
     assert api.post(f"/bookings/{booking['reference']}/cancel", citizen=NIKOS).status_code == 404
     assert api.get("/bookings", citizen=NIKOS).json["bookings"] == []
+    # Article 7.2: the refused attempt is logged, naming nobody.
+    denied = [e for e in api.get("/admin/access-log", admin=True).json["entries"] if e["action"] == "booking.denied"]
+    assert len(denied) == 2 and all(e["booking_reference"] == booking["reference"] for e in denied)
+    assert all(NIKOS not in str(e) for e in denied)
 
 
 def test_reschedule_keeps_the_old_time_until_the_new_one_is_booked(api, settings):
