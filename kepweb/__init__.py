@@ -9,6 +9,7 @@ from flask import Flask
 from kepweb import config as config_module
 from kepweb import auth, errors, htmx, i18n, scheduling, security, static_files
 from kepweb.appointments import appointments
+from kepweb.booking.views import booking
 from kepweb.pages import pages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(pages)
     app.register_blueprint(appointments)
+    app.register_blueprint(booking)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
     return app

@@ -82,6 +82,8 @@ def from_environment(env=None) -> dict:
         # production (refused above).
         "SECRET_KEY": env.get("KEPWEB_SECRET_KEY") or secrets.token_hex(32),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=session_minutes),
+        # Three 5 MB documents and the form around them; anything larger is refused unread.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "__Host-kepweb" if production else "kepweb_session",
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -115,7 +115,8 @@ class PageClient:
 
     def post(self, url, data=None, expected_status=200, follow_redirects=False, **kwargs):
         form = dict(data or {})
-        form.setdefault("csrf_token", self.csrf_token(url))
+        if "csrf_token" not in form:
+            form["csrf_token"] = self.csrf_token(url)
         response = self.client.post(url, data=form, follow_redirects=follow_redirects, **kwargs)
         if 300 <= response.status_code < 400:
             assert response.status_code == expected_status, response.status_code

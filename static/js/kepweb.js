@@ -22,11 +22,12 @@
   // The idle timeout (WCAG 2.2.1): two minutes before the session ends, a
   // warning takes focus and offers to stay signed in; at the end, the page
   // that explains what happened. Without JavaScript that page explains afterwards.
-  function startSessionTimer() {
-    var warning = document.getElementById("session-warning");
-    if (!warning) { return; }
+  function startWarningTimer(id) {
+    var warning = document.getElementById(id);
+    if (!warning || warning.getAttribute("data-timer-started")) { return; }
+    warning.setAttribute("data-timer-started", "true");
     var warnBefore = parseInt(warning.getAttribute("data-warn-before"), 10);
-    var lifetime = parseInt(warning.getAttribute("data-lifetime"), 10);
+    var lifetime = parseInt(warning.getAttribute("data-lifetime") || "0", 10);
     var expiredUrl = warning.getAttribute("data-expired-url");
     var form = warning.querySelector("form");
     var warnTimer, endTimer, focusBefore;
@@ -46,6 +47,7 @@
       warning.hidden = true;
       if (focusBefore && focusBefore.focus) { focusBefore.focus(); }
     }
+    if (!form) { schedule(parseInt(warning.getAttribute("data-seconds-left"), 10)); return; }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       window.fetch(form.action, {
@@ -60,15 +62,35 @@
       }).catch(function () { form.submit(); });
     });
     // Every htmx request to the server counts as activity there: start again.
-    document.addEventListener("htmx:afterRequest", function () { schedule(lifetime); });
+    if (lifetime) { document.addEventListener("htmx:afterRequest", function () { schedule(lifetime); }); }
     schedule(parseInt(warning.getAttribute("data-seconds-left"), 10));
+  }
+
+  // A form that books must not be sent twice by a double click (the server
+  // would book once anyway, with its Idempotency-Key, but the citizen would wait twice).
+  document.addEventListener("submit", function (event) {
+    var button = event.target.querySelector("[data-submit-once]");
+    if (!button) { return; }
+    if (button.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
+    window.setTimeout(function () { button.setAttribute("aria-disabled", "true"); }, 0);
+  });
+
+  function enhance() {
+    startWarningTimer("session-warning");
+    startWarningTimer("hold-warning");
+    var print = document.querySelector("[data-print]");
+    if (print && print.hidden) {
+      print.hidden = false;
+      print.addEventListener("click", function () { window.print(); });
+    }
   }
 
   // An error summary takes focus when the page loads, so it is read first.
   document.addEventListener("DOMContentLoaded", function () {
     focusFirst(document, "[data-error-summary]");
-    startSessionTimer();
+    enhance();
   });
+  document.addEventListener("htmx:afterSettle", enhance);
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var targetId = event.detail.target && event.detail.target.id;

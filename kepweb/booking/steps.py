@@ -1,0 +1,125 @@
+"""The wizard's steps, in order, with when each applies and when it is answered.
+
+A step that no longer applies is skipped; the next step is always the first
+one, in order, that applies and is not yet answered. Answers that a change
+makes meaningless are removed by `invalidate_after`, so they are asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    title: object  # a lazy string: the question, used in the h1 and the <title>
+    applies: Callable[[dict], bool]
+    answered: Callable[[dict], bool]
+
+
+def _always(_answers):
+    return True
+
+
+def _has(name):
+    return lambda answers: bool(answers.get(name))
+
+
+def _is_business(answers):
+    return answers.get("category") == "business"
+
+
+def _kep_step_applies(answers):
+    # "Anywhere" needs no KEP; neither does a municipality with just one (chosen for you).
+    return answers.get("municipality") not in (None, "anywhere")
+
+
+STEPS = (
+    Step("category", _l("What do you need help with?"), _always, _has("category")),
+    Step("business", _l("Which business are you acting for?"), _is_business, _has("business")),
+    Step("procedure", _l("Choose the procedure"), _always, _has("procedure")),
+    Step("municipality", _l("Where would you like to be served?"), _always, _has("municipality")),
+    Step("kep", _l("Choose the KEP"), _kep_step_applies, _has("kep")),
+    Step("time", _l("Choose a day and time"), _always, _has("hold")),
+    Step("details", _l("Your contact details"), _always, _has("details")),
+    Step("document", _l("Your identity document"), _always, _has("document")),
+    Step("needs", _l("Communication needs"), _always, _has("needs")),
+    Step("delivery", _l("How do you want to receive the result?"), _always, _has("delivery")),
+    Step("check", _l("Check your answers"), _always, lambda answers: False),
+)
+BY_NAME = {step.name: step for step in STEPS}
+
+# Municipal procedures differ per municipality (article 4.4): there the place
+# comes first, then the procedure. Everywhere else the procedure comes first.
+MUNICIPAL_ORDER = ("category", "municipality", "kep", "procedure", "time", "details", "document", "needs",
+                   "delivery", "check")
+
+
+def ordered(answers) -> list[Step]:
+    if answers.get("category") == "municipal":
+        return [BY_NAME[name] for name in MUNICIPAL_ORDER]
+    return list(STEPS)
+
+# What each answer makes meaningless when it changes.
+DEPENDENTS = {
+    "category": ("business", "procedure", "municipality", "kep", "hold", "delivery"),
+    "procedure": ("hold",),
+    "municipality": ("kep", "hold"),
+    "kep": ("hold",),
+}
+
+
+def applicable(answers) -> list[Step]:
+    return [step for step in ordered(answers) if step.applies(answers)]
+
+
+def next_step(answers) -> Step:
+    for step in applicable(answers):
+        if not step.answered(answers):
+            return step
+    return BY_NAME["check"]
+
+
+def previous_step(name, answers) -> Step | None:
+    steps = applicable(answers)
+    names = [step.name for step in steps]
+    if name not in names:
+        return None
+    index = names.index(name)
+    return steps[index - 1] if index > 0 else None
+
+
+def number_of(name, answers) -> tuple[int, int]:
+    """("Step 3 of 9"): the position among the steps that apply now, and how many there are."""
+    names = [step.name for step in applicable(answers)]
+    return (names.index(name) + 1 if name in names else len(names)), len(names)
+
+
+def may_show(name, answers) -> bool:
+    """A step can be shown once every step before it that applies is answered."""
+    for step in applicable(answers):
+        if step.name == name:
+            return True
+        if not step.answered(answers):
+            return False
+    return False
+
+
+def invalidate_after(answers: dict, name: str, old_value) -> list[str]:
+    """Forget what a changed answer made meaningless; returns what was forgotten."""
+    if answers.get(name) == old_value:
+        return []
+    dependents = DEPENDENTS.get(name, ())
+    if name == "municipality" and answers.get("category") == "municipal":
+        dependents = (*dependents, "procedure")
+    forgotten = [dependent for dependent in dependents if dependent in answers]
+    for dependent in forgotten:
+        answers.pop(dependent)
+    if name == "category" and answers.get("category") != "municipal" \
+            and (answers.get("delivery") or {}).get("method") == "pickup":
+        answers.pop("delivery", None)
+    return forgotten

@@ -1,0 +1,31 @@
+"""A signed-in citizen for the wizard's tests (the sign-in itself is tested in test_sign_in.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kepweb.auth.citizen import Citizen
+from kepweb.auth.sessions import LAST_SEEN, SESSION_CITIZEN
+
+MARIA = Citizen(tax_id="094014201", first_name="ΜΑΡΙΑ", last_name="ΠΑΠΑΔΟΠΟΥΛΟΥ", father_name="ΓΕΩΡΓΙΟΣ",
+                mother_name="ΕΛΕΝΗ", birth_year="1980", user_id="User094014201")
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    return {**app_config, "SESSION_DIRECTORY": str(tmp_path / "sessions")}
+
+
+def sign_in_as(client, citizen=MARIA):
+    with client.session_transaction() as session:
+        session[SESSION_CITIZEN] = citizen.to_session()
+        session[LAST_SEEN] = time.time()
+
+
+@pytest.fixture
+def citizen_request(client_request):
+    client_request.client.set_cookie("kepweb_lang", "en")
+    sign_in_as(client_request.client)
+    return client_request
