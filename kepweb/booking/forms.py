@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.gr import vat
@@ -113,8 +114,7 @@ class NeedsForm(FlaskForm):
     needs = SelectMultipleField(_l("Do you need any of these during the call?"), choices=NEEDS,
                                 validators=[Optional()])
     third_person_name = StringField(_l("Their full name"), validators=[Length(max=200)])
-    third_person_email = EmailField(_l("Their email address"), validators=[Optional(), Email(
-        message=_l("Enter the third person's email address in the correct format, like name@example.com"))])
+    third_person_email = EmailField(_l("Their email address"))
     contact_preference = RadioField(
         _l("How should the KEP contact you?"),
         choices=[("email", _l("By email")), ("sms", _l("By text message (SMS)"))],
@@ -128,8 +128,15 @@ class NeedsForm(FlaskForm):
             raise ValidationError(_l("Enter the third person's full name"))
 
     def validate_third_person_email(self, field):
-        if "third_person" in (self.needs.data or []) and not (field.data or "").strip():
+        value = (field.data or "").strip()
+        if "third_person" in (self.needs.data or []) and not value:
             raise ValidationError(_l("Enter the third person's email address, so that the KEP can invite them"))
+        if value:
+            try:
+                validate_email(value, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValidationError(_l("Enter the third person's email address in the correct format, "
+                                         "like name@example.com")) from None
 
 
 class DeliveryForm(FlaskForm):

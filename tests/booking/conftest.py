@@ -9,7 +9,8 @@ import pytest
 from kepweb.auth.citizen import Citizen
 from kepweb.auth.sessions import LAST_SEEN, SESSION_CITIZEN
 
-MARIA = Citizen(tax_id="094014201", first_name="ΜΑΡΙΑ", last_name="ΠΑΠΑΔΟΠΟΥΛΟΥ", father_name="ΓΕΩΡΓΙΟΣ",
+# Her own ΑΦΜ: other tests share the sandbox API and book as 094014201.
+MARIA = Citizen(tax_id="111111114", first_name="ΜΑΡΙΑ", last_name="ΠΑΠΑΔΟΠΟΥΛΟΥ", father_name="ΓΕΩΡΓΙΟΣ",
                 mother_name="ΕΛΕΝΗ", birth_year="1980", user_id="User094014201")
 
 
