@@ -28,8 +28,10 @@ def server_error(_error):
 
 def service_unavailable(error):
     log.warning("showing service-unavailable page: %s", error)
-    retry_url = safe_next_url(request.full_path.rstrip("?") if request.method == "GET" else None,
-                              fallback="/")
+    # Try the same page again; after a failed form, its page (the answers given
+    # before the failure are kept on the server).
+    again = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    retry_url = safe_next_url(again, fallback="/")
     return render_page("errors/503.html", status=503, retry_url=retry_url)
 
 

@@ -92,13 +92,28 @@
   });
   document.addEventListener("htmx:afterSettle", enhance);
 
+  // Links that change what a page shows without changing the question (earlier
+  // and later days) keep focus where the citizen was, not on the heading.
+  var keepFocusOn = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    keepFocusOn = source && source.hasAttribute && source.hasAttribute("data-keep-focus") ? source.id : null;
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var targetId = event.detail.target && event.detail.target.id;
     var fresh = targetId && document.getElementById(targetId);
     if (!fresh) { return; }
     if (targetId === "main-content") {
-      // A new step: its error summary or its heading is read next.
-      if (!focusFirst(fresh, "[data-error-summary]")) { focusFirst(fresh, "h1"); }
+      var kept = keepFocusOn && document.getElementById(keepFocusOn);
+      keepFocusOn = null;
+      if (kept) {
+        kept.focus();
+        announce(fresh.querySelector("#days") ? fresh.querySelector("#days").textContent : "");
+      } else if (!focusFirst(fresh, "[data-error-summary]")) {
+        // A new step: its error summary or its heading is read next.
+        focusFirst(fresh, "h1");
+      }
     }
     var message = fresh.querySelector("[data-announce]");
     if (message) { announce(message.textContent); }
