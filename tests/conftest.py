@@ -48,9 +48,10 @@ def fresh_compressed_static_files():
     compress(["--quiet", str(Path(__file__).resolve().parent.parent / "static")])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def scheduling_api(tmp_path_factory, outbox_server):
-    """The reference service on a real port, with a database of its own."""
+    """The reference service on a real port, with a database of its own for each
+    test module, so that one module's bookings never take another's times."""
     settings = scheduling.Settings(
         database=tmp_path_factory.mktemp("scheduling") / "scheduling.sqlite3",
         frontend_token=API_TOKEN,

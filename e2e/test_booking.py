@@ -1,0 +1,433 @@
+"""The booking wizard in a real browser: a full booking in every category with
+JavaScript on and off, one booking with the keyboard alone, and axe-core on
+every step and state in Greek and English, JavaScript on and off.
+
+Each test signs in as a citizen of its own, or books a procedure of its own, so
+that the sandbox's rule of one active booking per citizen and procedure never
+blocks another test: the wizard keeps its answers per ΑΦΜ on the server, so
+every walk starts with the wizard's own "book again" (`start_afresh`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.a11y import axe_violations
+from e2e.conftest import new_context
+from e2e.wizard import (
+    REFERENCE, STEP_TITLES, SUBMIT, Wizard, active, key_choose_radio, key_type, minimal_pdf, next_saturday,
+    sign_in, start_afresh, tab_to, today_in_athens, wait_for_outbox,
+)
+from tests.live_service import LiveService
+
+pytestmark = pytest.mark.browser
+
+CONTACT = {"phone": "691 234 5678", "street": "Ermou 10", "postcode": "105 63", "town": "Athens"}
+
+# Per category: who books, how they search (one query per JavaScript setting, so
+# that the two runs of a category book two procedures), where, what they need
+# and how the result comes back.
+BOOKINGS = {
+    "information": {"user": "maria", "queries": {"on": "epidoma", "off": "pistopoiitiko"}, "place": "anywhere",
+                    "needs": [], "delivery": "email", "attach_pdf": {"on"}},
+    "business": {"user": "nikos", "queries": {"on": "pistopoiitiko", "off": "pliroforisi"}, "place": "kalamata",
+                 "needs": [], "delivery": "email", "attach_pdf": set()},
+    "disability": {"user": "giorgos", "queries": {"on": "epidoma", "off": "pliroforisi"}, "place": "anywhere",
+                   "needs": ["sign_language", "lip_reading"], "delivery": "post", "attach_pdf": set()},
+    "municipal": {"user": "eleni", "queries": {"on": "pistopoiitiko", "off": "vevaiosi"}, "place": "chania",
+                  "needs": [], "delivery": "pickup", "attach_pdf": set()},
+}
+DELIVERY_LABELS = {"email": "By email", "post": "By post", "pickup": "I will collect it from the KEP"}
+NEED_LABELS = {"sign_language": "A Greek Sign Language interpreter",
+               "lip_reading": "Lip-reading: the employee faces the camera, with good light"}
+
+
+def choose_place(wizard, place, municipal):
+    """Any KEP, or a municipality found by its Greeklish name and then a KEP of it."""
+    if place == "anywhere":
+        wizard.choose("municipality", "anywhere")
+        return "anywhere"
+    wizard.search(place, "municipality")
+    wizard.choose("municipality", place)
+    wizard.continue_to("kep")
+    if municipal:  # a KEP of the municipality, by name
+        kep = wizard.page.locator("#main-content input[name=kep]:not([value=any])").first
+        kep.check()
+        return kep.get_attribute("value")
+    wizard.choose("kep", "any")
+    return "any"
+
+
+@pytest.mark.parametrize("javascript", ["on", "off"])
+@pytest.mark.parametrize("category", list(BOOKINGS))
+def test_a_full_booking(browser, live_service, tmp_path, category, javascript):
+    plan, scripts = BOOKINGS[category], javascript == "on"
+    email = f"{plan['user']}.{category}.js-{javascript}@example.com"
+    context = new_context(browser, live_service.url, "en", "mobile", javascript=scripts)
+    page = context.new_page()
+    sign_in(page, plan["user"])
+    wizard = Wizard(page, "en", scripts=scripts)
+    wizard.begin()
+
+    wizard.choose("category", category)
+    municipal = category == "municipal"
+    if category == "business":
+        wizard.continue_to("business")
+        wizard.choose("representative", "yes")
+        wizard.fill({"tax_id": "094014201", "name": "Papadopoulou Foods S.A."})
+        wizard.continue_to("procedure")
+    else:
+        wizard.continue_to("municipality" if municipal else "procedure")
+    if municipal:  # the place first: municipal procedures differ per municipality
+        choose_place(wizard, plan["place"], municipal)
+        wizard.continue_to("procedure")
+    wizard.search(plan["queries"][javascript], "procedure")
+    procedure = wizard.choose_first("procedure")
+    if not municipal:
+        wizard.continue_to("municipality")
+        choose_place(wizard, plan["place"], municipal)
+    wizard.continue_to("time")
+
+    wizard.first_day()
+    slot = wizard.choose_first("slot")
+    wizard.continue_to("details")
+    expect(page.locator(".kepweb-hold")).to_contain_text(slot.split(",")[0])
+
+    wizard.fill({"full_name": "Test Citizen", "email": email, **CONTACT})
+    wizard.continue_to("document")
+    wizard.choose("id_document", "passport")
+    attach = javascript in plan["attach_pdf"]
+    if attach:
+        page.locator("#files").set_input_files(minimal_pdf(tmp_path))
+    wizard.continue_to("needs")
+    for need in plan["needs"]:
+        wizard.choose("needs", need)
+    wizard.choose("contact_preference", "email")
+    wizard.continue_to("delivery")
+    wizard.choose("method", plan["delivery"])
+    if plan["delivery"] == "post":
+        wizard.choose("post_to", "same")
+    wizard.continue_to("check")
+
+    summary = page.locator("#main-content")
+    expect(summary).to_contain_text(procedure)
+    expect(summary).to_contain_text(email)
+    expect(summary).to_contain_text("Passport")
+    expect(summary).to_contain_text(DELIVERY_LABELS[plan["delivery"]])
+    for need in plan["needs"]:
+        expect(summary).to_contain_text(NEED_LABELS[need])
+    if attach:
+        expect(summary).to_contain_text("supporting-document")
+    if category == "business":
+        expect(summary).to_contain_text("094014201")
+    assert wizard.numbers[-1][1] == wizard.numbers[-1][2], f"check is not the last step: {wizard.numbers}"
+
+    page.locator(f"{SUBMIT}[data-submit-once]").click()
+    reference = wizard.expect_confirmation()
+    [message] = wait_for_outbox(live_service.outbox, lambda m: reference in m["subject"])
+    assert message["to"] == [email]
+    assert message["subject"] == f"Appointment {reference} confirmed – myKEPlive"
+    assert reference in message["text"]
+    context.close()
+
+
+# -- keyboard only -----------------------------------------------------------------------
+
+def press_continue(page, next_step):
+    """Tab to the step's submit button, press Enter, and check where focus went."""
+    tab_to(page, SUBMIT)
+    page.keyboard.press("Enter")
+    if next_step is None:
+        return
+    h1 = page.locator("#main-content h1")
+    expect(h1).to_have_text(STEP_TITLES["en"][next_step])
+    expect(h1).to_be_focused()
+    assert active(page) != "BODY"
+
+
+def test_a_full_booking_with_the_keyboard_alone(browser, live_service):
+    context = new_context(browser, live_service.url, "en", "mobile")
+    page = context.new_page()
+    # Signing in at the provider, by keyboard too.
+    page.goto("/sign-in?next=/book")
+    key_type(page, "#username", "kostas")
+    key_type(page, "#password", "kepweb-sandbox")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content h1")).to_be_visible()
+    start_afresh(page)  # a POST through the page's request context, not navigation
+    expect(page.locator("#main-content h1")).to_have_text(STEP_TITLES["en"]["category"])
+
+    key_choose_radio(page, "category", "information")
+    press_continue(page, "procedure")
+
+    key_type(page, "#q", "diavatirio")
+    expect(page.locator("#main-content input[name=procedure]")).to_have_count(1)
+    expect(page.locator("#q")).to_be_focused()
+    key_choose_radio(page, "procedure", page.locator("#main-content input[name=procedure]").get_attribute("value"))
+    press_continue(page, "municipality")
+
+    key_type(page, "#q", "kalamata")
+    expect(page.locator("#main-content input[name=municipality]")).to_have_count(2)  # Any KEP, and Kalamata
+    key_choose_radio(page, "municipality", "kalamata")
+    press_continue(page, "kep")
+
+    key_choose_radio(page, "kep", "any")
+    press_continue(page, "time")
+
+    tab_to(page, ".kepweb-days a")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content input[name=slot]").first).to_be_visible()
+    expect(page.locator("#main-content h1")).to_be_focused()
+    tab_to(page, "input[name=slot]")
+    assert active(page, "el.id") == "slot"  # the first time of the day
+    page.keyboard.press("Space")
+    assert active(page, "el.checked")
+    press_continue(page, "details")
+
+    key_type(page, "#full_name", "Konstantinos Konstantinidis")
+    key_type(page, "#email", "kostas.keyboard@example.com")
+    for field, value in CONTACT.items():
+        key_type(page, f"#{field}", value)
+    press_continue(page, "document")
+
+    key_choose_radio(page, "id_document", "identity_card")
+    press_continue(page, "needs")
+
+    tab_to(page, "input[name=needs][value=text_chat]")
+    page.keyboard.press("Space")
+    assert active(page, "el.checked")
+    key_choose_radio(page, "contact_preference", "sms")
+    press_continue(page, "delivery")
+
+    key_choose_radio(page, "method", "email")
+    press_continue(page, "check")
+    expect(page.locator("#main-content")).to_contain_text("Text chat or captions")
+
+    press_continue(page, None)
+    reference = page.locator(".kepweb-reference")
+    expect(reference).to_have_text(REFERENCE)
+    expect(page.locator("#main-content h1")).to_be_focused()
+    assert active(page) != "BODY"
+    context.close()
+
+
+# -- axe-core on every step and state ------------------------------------------------------
+
+# Who walks the wizard for the accessibility checks, and which business
+# procedure each walk books (one per walk: one active booking per procedure).
+A11Y_USERS = {"el": "giorgos", "en": "maria"}
+A11Y_QUERIES = {("el", "js-on"): "epimelitirio", ("el", "js-off"): "ptochefsi",
+                ("en", "js-on"): "ergodotis", ("en", "js-off"): "gemi"}
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_service):
+    """One signed-in context per language, shared by the JS-on and JS-off walks."""
+    contexts = {}
+
+    def context_for(language):
+        if language not in contexts:
+            context = new_context(browser, live_service.url, language, "mobile")
+            page = context.new_page()
+            sign_in(page, A11Y_USERS[language])
+            page.close()
+            contexts[language] = context
+        return contexts[language]
+
+    yield context_for
+    for context in contexts.values():
+        context.close()
+
+
+def every_step(wizard, query, tmp_path):
+    """Reach every step and state of a business booking; yield each state's name."""
+    page = wizard.page
+    wizard.begin()
+    yield "category"
+    wizard.submit_expecting_errors("category")
+    yield "category-error"
+    wizard.choose("category", "business")
+    wizard.continue_to("business")
+    yield "business"
+    wizard.submit_expecting_errors("business")
+    yield "business-error"
+    wizard.choose("representative", "yes")
+    wizard.fill({"tax_id": "094014201", "name": "Test Business S.A."})
+    wizard.continue_to("procedure")
+    yield "procedure"
+    wizard.submit_expecting_errors("procedure")
+    yield "procedure-error"
+    wizard.search("xyzzy", "procedure")
+    expect(page.locator("#main-content input[name=procedure]")).to_have_count(0)
+    yield "procedure-nothing-found"
+    wizard.search(query, "procedure")
+    yield "procedure-found"
+    wizard.choose_first("procedure")
+    wizard.continue_to("municipality")
+    yield "municipality"
+    wizard.submit_expecting_errors("municipality")
+    yield "municipality-error"
+    wizard.search("kalamata", "municipality")
+    yield "municipality-found"
+    wizard.choose("municipality", "kalamata")
+    wizard.continue_to("kep")
+    yield "kep"
+    wizard.submit_expecting_errors("kep")
+    yield "kep-error"
+    wizard.choose("kep", "any")
+    wizard.continue_to("time")
+    yield "time"
+    page.goto(f"/book/time?week={(today_in_athens() + timedelta(days=40)).isoformat()}")
+    wizard.expect_step("time")
+    expect(page.locator("#no-times-heading")).to_be_visible()
+    expect(page.locator("#main-content .kepweb-days a")).to_have_count(0)
+    yield "time-no-free-times-these-days"
+    page.goto(f"/book/time?day={next_saturday().isoformat()}")
+    wizard.expect_step("time")
+    expect(page.locator("#main-content p#slot")).to_be_visible()
+    yield "time-a-day-without-free-times"
+    page.goto("/book/time")
+    wizard.expect_step("time")
+    wizard.first_day()
+    yield "time-a-day"
+    wizard.submit_expecting_errors("time")
+    yield "time-error"
+    wizard.choose_first("slot")
+    wizard.continue_to("details")
+    expect(page.locator(".kepweb-hold")).to_be_visible()
+    yield "details-with-the-held-time"
+    page.locator("#main-content #full_name").fill("")
+    wizard.submit_expecting_errors("details")
+    yield "details-error"
+    wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT})
+    wizard.continue_to("document")
+    yield "document"
+    wizard.submit_expecting_errors("document")
+    yield "document-error"
+    not_a_pdf = tmp_path / "notes.pdf"
+    not_a_pdf.write_bytes(b"just some text, not a PDF at all\n")
+    wizard.choose("id_document", "identity_card")
+    page.locator("#files").set_input_files(not_a_pdf)
+    wizard.submit_expecting_errors("document")
+    yield "document-upload-refused"
+    page.locator("#files").set_input_files(minimal_pdf(tmp_path))
+    wizard.continue_to("needs")
+    page.goto("/book/document")
+    wizard.expect_step("document")
+    expect(page.locator(".kepweb-files li")).to_have_count(1)
+    yield "document-with-a-file-sent"
+    wizard.continue_to("needs")
+    yield "needs"
+    wizard.submit_expecting_errors("needs")
+    yield "needs-error"
+    wizard.choose("needs", "third_person")
+    wizard.choose("contact_preference", "email")
+    wizard.submit_expecting_errors("needs")  # a third person without a name or an email address
+    yield "needs-third-person-error"
+    page.locator("#main-content input[name=needs][value=third_person]").uncheck()
+    wizard.choose("needs", "lip_reading")
+    wizard.continue_to("delivery")
+    yield "delivery"
+    wizard.submit_expecting_errors("delivery")
+    yield "delivery-error"
+    wizard.choose("method", "post")
+    wizard.choose("post_to", "other")
+    wizard.submit_expecting_errors("delivery")  # another address, left empty
+    yield "delivery-address-error"
+    wizard.choose("method", "email")
+    wizard.continue_to("check")
+    yield "check"
+    wizard.submit()
+    wizard.expect_confirmation()
+    yield "confirmation"
+
+
+def page_problems(page, language, scripts, console_errors):
+    found = axe_violations(page)
+    if page.locator("h1").count() != 1:
+        found.append("not exactly one h1")
+    if page.evaluate("document.documentElement.lang") != language:
+        found.append("wrong <html lang>")
+    if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+        found.append("scrolls sideways")
+    found += [error for error in console_errors if "Failed to load resource" not in error
+              and not (not scripts and "ERR_FAILED" in error)]
+    return found
+
+
+@pytest.mark.parametrize("javascript", ["js-on", "js-off"])
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_every_step_and_state_is_accessible(signed_in, tmp_path, language, javascript):
+    scripts = javascript == "js-on"
+    page = signed_in(language).new_page()
+    if not scripts:  # what a browser without JavaScript renders (see e2e/conftest.py)
+        page.route("**/*.js", lambda route: route.abort())
+    console_errors = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.goto("/book")
+    wizard = Wizard(page, language, scripts=scripts, strict=False)
+    problems = {}
+    for state in every_step(wizard, A11Y_QUERIES[(language, javascript)], tmp_path):
+        found = page_problems(page, language, scripts, console_errors)
+        console_errors.clear()
+        if found:
+            problems[state] = found
+    page.close()
+    assert not problems, problems
+
+
+# -- the held time: its warning two minutes before it is released --------------------------
+
+@pytest.fixture(scope="module")
+def short_holds(tmp_path_factory):
+    """Times held for 2 minutes: the warning, due 2 minutes before the end, is due at once."""
+    service = LiveService(tmp_path_factory.mktemp("holds") / "scheduling.sqlite3", sandbox_settings={"hold_minutes": 2})
+    yield service
+    service.stop()
+
+
+@pytest.mark.parametrize("javascript", ["js-on", "js-off"])
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_the_held_time_and_its_warning_are_accessible(browser, short_holds, language, javascript):
+    scripts = javascript == "js-on"
+    context = new_context(browser, short_holds.url, language, "mobile", block_scripts=not scripts)
+    page = context.new_page()
+    sign_in(page, "maria")
+    wizard = Wizard(page, language, scripts=scripts, strict=False)
+    wizard.begin()
+    wizard.choose("category", "information")
+    wizard.continue_to("procedure")
+    wizard.choose_first("procedure")
+    wizard.continue_to("municipality")
+    wizard.choose("municipality", "anywhere")
+    wizard.continue_to("time")
+    wizard.first_day()
+    wizard.choose_first("slot")
+    wizard.continue_to("details")
+
+    problems = {}
+    warning = page.locator("#hold-warning")
+    if scripts:
+        expect(warning).to_be_visible(timeout=10_000)
+        expect(warning).to_be_focused()
+        expect(warning).to_have_attribute("role", "alertdialog")
+        problems["hold-warning"] = axe_violations(page)
+        seconds_before = int(warning.get_attribute("data-seconds-left"))
+        warning.locator("button").click()  # hold it for longer
+        expect(warning).to_be_hidden()
+        expect(page.locator("#main-content h1")).to_be_focused()  # back where the citizen was
+        problems["after-holding-longer"] = axe_violations(page)
+        assert seconds_before <= 120
+    else:
+        expect(page.locator(".kepweb-hold")).to_be_visible()
+        expect(warning).to_be_hidden()  # without JavaScript there is no timer: the banner says until when
+        problems["held-time"] = axe_violations(page)
+        page.locator(".kepweb-hold button[type=submit]").click()
+        wizard.expect_step("details")
+        expect(page.locator(".govgr-notification-banner[role=alert]")).to_be_visible()
+        problems["held-for-longer"] = axe_violations(page)
+    context.close()
+    assert not any(problems.values()), problems
