@@ -34,7 +34,8 @@ def test_sign_in_round_trip(browser, base_url, javascript):
     page.get_by_role("link", name="Sign in with TaxisNet").click()
     assert "/oauth2server/oauth/authorize" in page.url
     sign_in_at_provider(page, "maria", "en")
-    expect(page.locator("h1")).to_have_text("Before you start")
+    # Straight into the booking, at its first question.
+    expect(page.locator("h1")).to_have_text("What do you need help with?")
     expect(page.locator(".kepweb-account__name")).to_have_text("ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ")
     page.get_by_role("link", name="My appointments").first.click()
     expect(page.locator("h1")).to_have_text("My appointments")

@@ -310,7 +310,7 @@ def take(answers, kep_id, start):
         return redirect(url_for("booking.time"), code=303)
     answers["hold"] = {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(),
                        "end": hold.end.isoformat(), "expires_at": hold.expires_at.isoformat(),
-                       "can_extend": hold.can_extend}
+                       "can_extend": hold.can_extend, "needs": list(hold.needs)}
     state.save(answers)
     return go_next(answers)
 
