@@ -125,10 +125,13 @@ class PageClient:
         return self._checked(response, expected_status)
 
     def csrf_token(self, url) -> str:
-        html = self.client.get(url).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-        assert match, f"no CSRF token on {url}"
-        return match.group(1)
+        from bs4 import BeautifulSoup
+
+        page = BeautifulSoup(self.client.get(url).get_data(as_text=True), "html.parser")
+        # The token of the page's own form in <main>, not the header's sign-out form.
+        field = page.select_one("main input[name=csrf_token]") or page.select_one("input[name=csrf_token]")
+        assert field is not None, f"no CSRF token on {url}"
+        return field["value"]
 
     @staticmethod
     def _checked(response, expected_status):

@@ -180,6 +180,7 @@ class Booking:
     reference: str
     status: str
     category: str
+    procedure_id: str
     procedure_title: LocalText
     kep: Kep
     start: datetime
@@ -194,6 +195,7 @@ class Booking:
         kep = dict(raw["kep"])
         return cls(
             reference=str(raw["reference"]), status=raw["status"], category=str(raw["category"]),
+            procedure_id=str(raw["procedure"]["id"]),
             procedure_title=LocalText.parse(raw["procedure"]["title"]), kep=Kep.parse(kep),
             start=parse_moment(raw["start"]), end=parse_moment(raw["end"]), meeting_url=str(raw["meeting_url"]),
             details={name: raw.get(name) for name in (
