@@ -14,24 +14,6 @@ NIKOS = Citizen(tax_id="090000045", first_name="ΝΙΚΟΣ", last_name="Ν", fat
                 birth_year="", user_id="")
 
 
-@pytest.fixture
-def booked(citizen_request):
-    api = citizen_request.client.application.extensions["scheduling"]
-    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra")
-    hold = api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
-                          kep_id=slot.kep_id, start=slot.start)
-    booking = api.bookings.book(MARIA.tax_id, {
-        "hold_id": hold.id, "contact": {"name": "Μαρία", "email": "m@example.com", "phone": "6912345678",
-                                        "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},
-        "id_document": "passport", "needs": ["third_person"], "third_person": {"name": "Γιώργος", "email": "g@example.com"},
-        "contact_preference": "email", "delivery": {"method": "email"}, "language": "en"},
-        idempotency_key=hold.id)
-    yield booking
-    # One active booking per procedure: leave none behind for the next test of this module.
-    if api.bookings.get_booking(MARIA.tax_id, booking.reference).status == "confirmed":
-        api.bookings.cancel(MARIA.tax_id, booking.reference)
-
-
 def test_my_appointments_lists_and_shows_my_own(citizen_request, booked):
     page = citizen_request.get("/appointments")
     assert booked.reference in text_of(page)

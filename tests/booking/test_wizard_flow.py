@@ -58,24 +58,15 @@ def test_an_information_booking_from_start_to_confirmation(citizen_request, outb
     assert text_of(bookings).count(reference) == 1
 
 
-def test_the_calendar_file_is_only_for_its_citizen(citizen_request):
+def test_the_calendar_file_is_only_for_its_citizen(citizen_request, booked):
     from kepweb.auth.citizen import Citizen
-    from tests.booking.conftest import MARIA, sign_in_as
+    from tests.booking.conftest import sign_in_as
 
-    api = citizen_request.client.application.extensions["scheduling"]
-    slot = api.availability.first_free("information", "housing-allowance", municipality_id="megisti")
-    hold = api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
-                          kep_id=slot.kep_id, start=slot.start)
-    booking = api.bookings.book(MARIA.tax_id, {
-        "hold_id": hold.id, "contact": {"name": "Μ", "email": "m@example.com", "phone": "6912345678",
-                                        "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},
-        "id_document": "passport", "needs": [], "contact_preference": "email", "delivery": {"method": "email"},
-        "language": "en"}, idempotency_key="calendar-test")
-    link = f"/appointments/{booking.reference}/calendar.ics"
+    link = f"/appointments/{booked.reference}/calendar.ics"
     response = citizen_request.client.get(link)
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     body = response.get_data(as_text=True)
-    assert "TZID=Europe/Athens" in body and "BEGIN:VALARM" in body and booking.reference in body
+    assert "TZID=Europe/Athens" in body and "BEGIN:VALARM" in body and booked.reference in body
     other = Citizen(tax_id="090000045", first_name="Ν", last_name="Ν", father_name="", mother_name="",
                     birth_year="", user_id="")
     sign_in_as(citizen_request.client, other)
