@@ -285,6 +285,9 @@ def test_the_join_page_checks_the_camera_and_opens_15_minutes_before(camera_brow
         countdown = page.locator("[data-countdown]")
         expect(countdown).to_be_visible()
         expect(countdown).to_have_text("You can join in 15 minutes.")
+    # Only the join page may use them.
+    other = page.goto(f"/appointments/{booking.reference}")
+    assert "camera=()" in other.headers["permissions-policy"]
     context.close()
 
 
@@ -337,6 +340,16 @@ def area_states(page, service, upcoming, cancelled):
     yield "join-cancelled"
 
 
+def wider_than_the_screen(page):
+    """The innermost elements that stick out on the right, to say what scrolls sideways."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > width + 0.5);
+        return wide.filter(e => !wide.some(other => other !== e && e.contains(other)))
+                   .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} "${e.textContent.trim().slice(0, 60)}"`);
+    }""")
+
+
 @pytest.mark.parametrize("javascript", ["js-on", "js-off"])
 @pytest.mark.parametrize("language", ["el", "en"])
 def test_every_page_of_my_appointments_is_accessible(browser, service, maria_bookings, language, javascript):
@@ -353,7 +366,7 @@ def test_every_page_of_my_appointments_is_accessible(browser, service, maria_boo
         if page.evaluate("document.documentElement.lang") != language:
             found.append("wrong <html lang>")
         if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
-            found.append("scrolls sideways")
+            found.append(f"scrolls sideways: {wider_than_the_screen(page)}")
         if found:
             problems[state] = found
     context.close()

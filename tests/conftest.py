@@ -37,17 +37,6 @@ class ServerThread:
         self.server.shutdown()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fresh_compressed_static_files():
-    """WhiteNoise serves the .gz beside each static file: rebuild them so that a
-    stylesheet edited since the last `scripts/test` is never served stale."""
-    from pathlib import Path
-
-    from whitenoise.compress import main as compress
-
-    compress(["--quiet", str(Path(__file__).resolve().parent.parent / "static")])
-
-
 @pytest.fixture(scope="module")
 def scheduling_api(tmp_path_factory, outbox_server):
     """The reference service on a real port, with a database of its own for each
