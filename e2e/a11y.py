@@ -10,6 +10,11 @@ _axe = Axe()
 
 
 def axe_violations(page) -> list[str]:
+    # Check the page as the citizen sees it: loaded, styled, fonts in place. A
+    # check during a navigation sees an unstyled page (white text on white).
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.readyState === 'complete' && !document.querySelector('.htmx-request')")
+    page.evaluate("document.fonts.ready.then(() => true)")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_AND_BEST_PRACTICE}})
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "

@@ -175,6 +175,8 @@ class Wizard:
 
     def expect_confirmation(self) -> str:
         page = self.page
+        expect(page).to_have_url(re.compile(r"/book/confirmation$"))
+        expect(page.locator("#main-content"), "after booking the page has no <main> any more").to_have_count(1)
         reference = page.locator(".kepweb-reference")
         expect(reference).to_have_text(REFERENCE)
         if self.language == "en":
