@@ -366,16 +366,8 @@ def every_step(wizard, query, tmp_path):
     yield "confirmation"
 
 
-def settled(page):
-    """Wait for the page's web fonts: axe measures targets, and a font that arrives
-    during its run moves them (the Greek subset of Roboto loads when first needed)."""
-    page.wait_for_load_state()
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return page
-
-
 def page_problems(page, language, scripts, console_errors):
-    found = axe_violations(settled(page))
+    found = axe_violations(page)
     if page.locator("h1").count() != 1:
         found.append("not exactly one h1")
     if page.evaluate("document.documentElement.lang") != language:
@@ -477,7 +469,7 @@ def test_the_held_time_its_warning_and_its_release_are_accessible(signed_in, hol
         expect(warning).to_be_visible(timeout=10_000)
         expect(warning).to_be_focused()
         expect(warning).to_have_attribute("role", "alertdialog")
-        problems["hold-warning"] = axe_violations(settled(page))
+        problems["hold-warning"] = axe_violations(page)
         page.keyboard.press("Tab")  # from the dialog to its one button: hold it for longer
         expect(warning.locator("button")).to_be_focused()
         page.keyboard.press("Enter")
@@ -486,11 +478,11 @@ def test_the_held_time_its_warning_and_its_release_are_accessible(signed_in, hol
     else:
         expect(page.locator(".kepweb-hold")).to_be_visible()
         expect(warning).to_be_hidden()  # no timer without JavaScript: the banner says until when
-        problems["held-time"] = axe_violations(settled(page))
+        problems["held-time"] = axe_violations(page)
         extend.click()
         wizard.expect_step("details")
         expect(page.locator(".govgr-notification-banner[role=alert]")).to_be_visible()
-        problems["held-for-longer"] = axe_violations(settled(page))
+        problems["held-for-longer"] = axe_violations(page)
 
     # A time held for 3 more seconds, then released: back to the day and time, with a message.
     page.goto("/book/time")
@@ -502,5 +494,5 @@ def test_the_held_time_its_warning_and_its_release_are_accessible(signed_in, hol
         page.reload()
     wizard.expect_step("time")  # with JavaScript the timer goes there a second after the end
     expect(page.locator(".govgr-notification-banner[role=alert]")).to_be_visible()
-    problems["time-released"] = axe_violations(settled(page))
+    problems["time-released"] = axe_violations(page)
     assert not any(problems.values()), problems
