@@ -12,8 +12,10 @@ _axe = Axe()
 def axe_violations(page) -> list[str]:
     # Check the page as the citizen sees it: loaded, styled, fonts in place. A
     # check during a navigation sees an unstyled page (white text on white).
+    # A function, not a bare expression: Playwright re-checks a bare string with
+    # eval, which our Content-Security-Policy (rightly) refuses.
     page.wait_for_load_state("load")
-    page.wait_for_function("document.readyState === 'complete' && !document.querySelector('.htmx-request')")
+    page.wait_for_function("() => document.readyState === 'complete' && !document.querySelector('.htmx-request')")
     page.evaluate("document.fonts.ready.then(() => true)")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_AND_BEST_PRACTICE}})
     return [
