@@ -23,3 +23,18 @@ def axe_violations(page) -> list[str]:
         + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
         for violation in results.response["violations"]
     ]
+
+
+def page_problems(page, language, scripts, console_errors) -> list[str]:
+    """What every page must be in a browser: no axe violation, one h1, the right
+    <html lang>, no sideways scrolling, no console error (a 4xx/5xx page is meant to be one)."""
+    found = axe_violations(page)
+    if page.locator("h1").count() != 1:
+        found.append("not exactly one h1")
+    if page.evaluate("document.documentElement.lang") != language:
+        found.append("wrong <html lang>")
+    if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+        found.append("scrolls sideways")
+    found += [error for error in console_errors if "Failed to load resource" not in error
+              and not (not scripts and "ERR_FAILED" in error)]
+    return found

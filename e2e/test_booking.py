@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from e2e.a11y import axe_violations
+from e2e.a11y import axe_violations, page_problems
 from e2e.conftest import new_context
 from e2e.wizard import (
     REFERENCE, STEP_TITLES, SUBMIT, Wizard, active, key_choose_radio, key_type, minimal_pdf, next_saturday,
@@ -364,19 +364,6 @@ def every_step(wizard, query, tmp_path):
     wizard.submit()
     wizard.expect_confirmation()
     yield "confirmation"
-
-
-def page_problems(page, language, scripts, console_errors):
-    found = axe_violations(page)
-    if page.locator("h1").count() != 1:
-        found.append("not exactly one h1")
-    if page.evaluate("document.documentElement.lang") != language:
-        found.append("wrong <html lang>")
-    if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
-        found.append("scrolls sideways")
-    found += [error for error in console_errors if "Failed to load resource" not in error
-              and not (not scripts and "ERR_FAILED" in error)]
-    return found
 
 
 @pytest.mark.parametrize("javascript", ["js-on", "js-off"])

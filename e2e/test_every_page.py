@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.a11y import axe_violations
+from e2e.a11y import page_problems
 from e2e.conftest import new_context
 
 pytestmark = pytest.mark.browser
@@ -68,16 +68,7 @@ def test_every_page_is_accessible(browser, live_service, service_without_api, la
     for name, reach in states.items():
         console_errors.clear()
         reach(page, base)
-        found = axe_violations(page)
-        if page.locator("h1").count() != 1:
-            found.append("not exactly one h1")
-        if page.evaluate("document.documentElement.lang") != language:
-            found.append("wrong <html lang>")
-        if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
-            found.append("scrolls sideways")
-        # 4xx/5xx answers are logged as console errors by Chromium; those pages are meant to be errors.
-        found += [error for error in console_errors if "Failed to load resource" not in error
-                  and not (javascript == "js-off" and "ERR_FAILED" in error)]
+        found = page_problems(page, language, javascript == "js-on", console_errors)
         if found:
             problems[name] = found
     context.close()

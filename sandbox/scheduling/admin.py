@@ -11,7 +11,7 @@ from flask import request
 from sandbox.scheduling.bookings import iso
 from sandbox.scheduling.calendar_rules import at_athens
 from sandbox.scheduling.problems import Problem, field_error
-from sandbox.scheduling.validation import Checker
+from sandbox.scheduling.validation import Checker, json_body
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z")  # \Z: $ would let a trailing newline through
 KEP_ID = re.compile(r"^[a-z0-9-]+\Z")
@@ -61,12 +61,6 @@ def _hours(checker: Checker, value, field) -> list[dict]:
 def register(app, scheduling):
     database = scheduling.database
 
-    def body():
-        try:
-            return request.get_json(silent=True)
-        except RecursionError:  # nested too deep for the JSON decoder
-            return None
-
     @app.get("/v1/admin/bookings")
     def all_bookings():
         query, params = "SELECT reference FROM bookings WHERE 1=1", []
@@ -91,7 +85,7 @@ def register(app, scheduling):
 
     @app.put("/v1/admin/keps/<kep_id>/hours")
     def set_kep_hours(kep_id):
-        checker = Checker(body())
+        checker = Checker(json_body())
         hours = _hours(checker, checker.data.get("opening_hours"), "opening_hours")
         checker.raise_if_any()
         with database.write() as connection:
@@ -118,7 +112,7 @@ def register(app, scheduling):
 
     @app.put("/v1/admin/employees/<employee_id>/availability")
     def set_employee_availability(employee_id):
-        checker = Checker(body())
+        checker = Checker(json_body())
         periods = checker.data.get("availability")
         clean = []
         if not isinstance(periods, list):
@@ -150,7 +144,7 @@ def register(app, scheduling):
 
     @app.post("/v1/admin/keps")
     def add_kep():
-        checker = Checker(body())
+        checker = Checker(json_body())
         data = checker.data
         values = {name: checker.text(data, name, name) for name in (
             "id", "code", "municipality_id", "name_el", "name_en", "street_el", "street_en",
@@ -196,7 +190,7 @@ def register(app, scheduling):
 
     @app.post("/v1/admin/closed-days")
     def close_day():
-        checker = Checker(body())
+        checker = Checker(json_body())
         try:
             day = date.fromisoformat(str(checker.data.get("date")))
         except ValueError:

@@ -18,7 +18,7 @@ from sandbox.scheduling.catalogue import categories_view, needs_view, slot_minut
 from sandbox.scheduling.db import Database
 from sandbox.scheduling.problems import Problem, field_error, respond
 from sandbox.scheduling.settings import Settings
-from sandbox.scheduling.validation import Checker, check_category, citizen_tax_id, needs_list
+from sandbox.scheduling.validation import Checker, check_category, citizen_tax_id, json_body, needs_list
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +51,6 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         if not g.citizen:
             raise Problem("unauthorized", detail="X-Citizen-Tax-Id must be the citizen's 9-digit ΑΦΜ.")
         return g.citizen
-
-    def body():
-        try:
-            return request.get_json(silent=True)
-        except RecursionError:  # nested too deep for the JSON decoder
-            return None
 
     # -- reference data ------------------------------------------------------------
 
@@ -164,7 +158,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
 
     @app.post("/v1/holds")
     def create_hold():
-        return scheduling.create_hold(citizen(), body()), 201
+        return scheduling.create_hold(citizen(), json_body()), 201
 
     @app.get("/v1/holds/<hold_id>")
     def get_hold(hold_id):
@@ -176,7 +170,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
 
     @app.patch("/v1/holds/<hold_id>")
     def change_hold(hold_id):
-        return scheduling.change_hold_needs(citizen(), hold_id, body())
+        return scheduling.change_hold_needs(citizen(), hold_id, json_body())
 
     @app.delete("/v1/holds/<hold_id>")
     def release_hold(hold_id):
@@ -194,7 +188,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
 
     @app.post("/v1/bookings")
     def create_booking():
-        status, view = scheduling.create_booking(citizen(), body(), idempotency_key())
+        status, view = scheduling.create_booking(citizen(), json_body(), idempotency_key())
         return view, status
 
     @app.get("/v1/bookings")
@@ -207,7 +201,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
 
     @app.post("/v1/bookings/<reference>/reschedule")
     def reschedule(reference):
-        status, view = scheduling.reschedule(citizen(), reference, body(), idempotency_key())
+        status, view = scheduling.reschedule(citizen(), reference, json_body(), idempotency_key())
         return view, status
 
     @app.post("/v1/bookings/<reference>/cancel")

@@ -188,3 +188,13 @@ def check_category(value) -> str:
     if not isinstance(value, str) or value not in CATEGORIES:
         raise Problem("validation", errors={"category": field_error("Άγνωστη κατηγορία", "Unknown category")})
     return value
+
+
+def json_body():
+    """The request's JSON body, or None when there is none or it is nested too deep to decode."""
+    from flask import request
+
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
