@@ -1,6 +1,5 @@
 """Searching KEP procedures and places in Greek or in Greeklish, the way citizens type on phones."""
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -226,14 +225,13 @@ def test_the_index_takes_several_texts_per_item():
     assert index.search("paidiou") == [procedures[1]]
 
 
-def test_searching_a_few_hundred_titles_is_quick():
+def test_searching_a_few_hundred_titles_finds_each_of_them():
+    # How fast: scripts/benchmark_search.py measures and prints it; tests never time.
     titles = [f"{title} {number}" for number in range(40) for title in
               (FAMILY, RESIDENCE, BIRTH, DEATH, CHILD, EHIC, PERMIT, CITIZENSHIP, MALE_REGISTER, BANKRUPTCY)]
-    started = time.perf_counter()
     index = SearchIndex(titles, lambda title: title)
-    for query in ("pistopoihtiko oikogeneiakhs", "bebaiwsh", "lhksiarxikh praxi", "eyrwpaikh karta", "psyxiko") * 4:
-        index.search(query)
-    assert time.perf_counter() - started < 2  # about 0.1 s on the project's machines
+    assert index.search("pistopoihtiko oikogeneiakhs") == [t for t in titles if t.startswith(FAMILY)]
+    assert index.search("eyrwpaikh karta") == [t for t in titles if t.startswith(EHIC)]
 
 
 greek_or_latin_text = st.text(
