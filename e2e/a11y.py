@@ -9,19 +9,28 @@ WCAG_22_AA_AND_BEST_PRACTICE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wca
 _axe = Axe()
 
 
-def axe_violations(page) -> list[str]:
-    # Check the page as the citizen sees it: loaded, styled, fonts in place. A
-    # check during a navigation sees an unstyled page (white text on white).
+def wait_until_settled(page):
+    """Check the page as the citizen sees it: loaded, styled, fonts in place. A
+    check during a navigation sees an unstyled page (white text on white)."""
     # A function, not a bare expression: Playwright re-checks a bare string with
     # eval, which our Content-Security-Policy (rightly) refuses.
     page.wait_for_load_state("load")
     page.wait_for_function("() => document.readyState === 'complete' && !document.querySelector('.htmx-request')")
     page.evaluate("document.fonts.ready.then(() => true)")
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_AND_BEST_PRACTICE}})
+
+
+def axe_results(page) -> dict:
+    """axe-core's full answer (violations with their nodes, the version, ...)."""
+    wait_until_settled(page)
+    return _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_AND_BEST_PRACTICE}}).response
+
+
+def axe_violations(page) -> list[str]:
+    results = axe_results(page)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
+        for violation in results["violations"]
     ]
 
 

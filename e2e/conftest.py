@@ -27,7 +27,7 @@ CHROMIUM_FLAGS = [
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
 
-def _add_failing_route(frontend):
+def add_failing_route(frontend):
     """A page that raises, to see the 500 page in a browser."""
 
     @frontend.get("/e2e/explode")
@@ -38,7 +38,7 @@ def _add_failing_route(frontend):
 @pytest.fixture(scope="session")
 def live_service(tmp_path_factory):
     service = LiveService(tmp_path_factory.mktemp("live") / "scheduling.sqlite3", {"PROPAGATE_EXCEPTIONS": False})
-    _add_failing_route(service.frontend)
+    add_failing_route(service.frontend)
     yield service
     service.stop()
 

@@ -59,6 +59,12 @@ ATHENS = ZoneInfo("Europe/Athens")
 # child of the step's form. The hold warning's button is hidden until it shows.
 SUBMIT = "#main-content form > button.govgr-btn-primary"
 MARKER = "kepwebE2eMarker"
+CONTACT = {"phone": "691 234 5678", "street": "Ermou 10", "postcode": "105 63", "town": "Athens"}
+
+
+def step_heading(title: str) -> re.Pattern:
+    """A step's h1: its number ("Step 3 of 9", "Βήμα 3 από 9"), then its title."""
+    return re.compile(rf"^\S+ \d+ \S+ \d+\s+{re.escape(title)}$")
 
 
 def today_in_athens() -> date:
@@ -101,7 +107,7 @@ def sign_in(page: Page, username: str, next_path: str = "/book"):
 def start_afresh(page: Page):
     """Forget earlier answers of this citizen (they are kept per ΑΦΜ on the server)
     through the wizard's own "book again" form, then open step 1."""
-    token = json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRFToken"]
+    token = json.loads(page.locator("body").get_attribute("data-hx-headers"))["X-CSRFToken"]
     origin = re.match(r"https?://[^/]+", page.url).group(0)
     response = page.request.post(f"{origin}/book/again", headers={"X-CSRFToken": token}, max_redirects=0)
     assert response.status == 303, response.status
@@ -137,7 +143,7 @@ class Wizard:
 
     def begin(self):
         start_afresh(self.page)
-        expect(self.page.locator("#main-content h1")).to_have_text(self.titles["category"])
+        expect(self.page.locator("#main-content h1")).to_have_text(step_heading(self.titles["category"]))
         if self.scripts:  # a full page load would lose it; htmx swaps keep it
             self.page.evaluate(f"window.{MARKER} = 'still the first page load'")
             self.page.locator("#main-content h1").focus()  # the state a step change leaves
@@ -147,7 +153,7 @@ class Wizard:
         """Wait for step `name` and check what every step promises."""
         page, title = self.page, self.titles[name]
         h1 = page.locator("#main-content h1")
-        expect(h1).to_have_text(title)
+        expect(h1).to_have_text(step_heading(title))
         if error:
             expect(page.locator("[data-error-summary]")).to_be_visible()
         if not self.strict:
@@ -280,3 +286,106 @@ def key_type(page: Page, selector, text):
     tab_to(page, selector)
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
+
+
+def every_step(wizard, query, tmp_path):
+    """Reach every step and state of a business booking; yield each state's name."""
+    page = wizard.page
+    wizard.begin()
+    yield "category"
+    wizard.submit_expecting_errors("category")
+    yield "category-error"
+    wizard.choose("category", "business")
+    wizard.continue_to("business")
+    yield "business"
+    wizard.submit_expecting_errors("business")
+    yield "business-error"
+    wizard.choose("representative", "yes")
+    wizard.fill({"tax_id": "094014201", "name": "Test Business S.A."})
+    wizard.continue_to("procedure")
+    yield "procedure"
+    wizard.submit_expecting_errors("procedure")
+    yield "procedure-error"
+    wizard.search("xyzzy", "procedure")
+    expect(page.locator("#main-content input[name=procedure]")).to_have_count(0)
+    yield "procedure-nothing-found"
+    wizard.search(query, "procedure")
+    yield "procedure-found"
+    wizard.choose_first("procedure")
+    wizard.continue_to("municipality")
+    yield "municipality"
+    wizard.submit_expecting_errors("municipality")
+    yield "municipality-error"
+    wizard.search("kalamata", "municipality")
+    yield "municipality-found"
+    wizard.choose("municipality", "kalamata")
+    wizard.continue_to("kep")
+    yield "kep"
+    wizard.submit_expecting_errors("kep")
+    yield "kep-error"
+    wizard.choose("kep", "any")
+    wizard.continue_to("time")
+    yield "time"
+    page.goto(f"/book/time?week={(today_in_athens() + timedelta(days=40)).isoformat()}")
+    wizard.expect_step("time")
+    expect(page.locator("#no-times-heading")).to_be_visible()
+    expect(page.locator("#main-content .kepweb-days a")).to_have_count(0)
+    yield "time-no-free-times-these-days"
+    page.goto(f"/book/time?day={next_saturday().isoformat()}")
+    wizard.expect_step("time")
+    expect(page.locator("#main-content p#slot")).to_be_visible()
+    yield "time-a-day-without-free-times"
+    page.goto("/book/time")
+    wizard.expect_step("time")
+    wizard.first_day()
+    yield "time-a-day"
+    wizard.submit_expecting_errors("time")
+    yield "time-error"
+    wizard.choose_first("slot")
+    wizard.continue_to("details")
+    expect(page.locator(".kepweb-hold")).to_be_visible()
+    yield "details-with-the-held-time"
+    page.locator("#main-content #full_name").fill("")
+    wizard.submit_expecting_errors("details")
+    yield "details-error"
+    wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT})
+    wizard.continue_to("document")
+    yield "document"
+    wizard.submit_expecting_errors("document")
+    yield "document-error"
+    not_a_pdf = tmp_path / "notes.pdf"
+    not_a_pdf.write_bytes(b"just some text, not a PDF at all\n")
+    wizard.choose("id_document", "identity_card")
+    page.locator("#files").set_input_files(not_a_pdf)
+    wizard.submit_expecting_errors("document")
+    yield "document-upload-refused"
+    page.locator("#files").set_input_files(minimal_pdf(tmp_path))
+    wizard.continue_to("needs")
+    page.goto("/book/document")
+    wizard.expect_step("document")
+    expect(page.locator(".kepweb-files li")).to_have_count(1)
+    yield "document-with-a-file-sent"
+    wizard.continue_to("needs")
+    yield "needs"
+    wizard.submit_expecting_errors("needs")
+    yield "needs-error"
+    wizard.choose("needs", "third_person")
+    wizard.choose("contact_preference", "email")
+    wizard.submit_expecting_errors("needs")  # a third person without a name or an email address
+    yield "needs-third-person-error"
+    page.locator("#main-content input[name=needs][value=third_person]").uncheck()
+    wizard.choose("needs", "lip_reading")
+    wizard.continue_to("delivery")
+    yield "delivery"
+    wizard.submit_expecting_errors("delivery")
+    yield "delivery-error"
+    wizard.choose("method", "post")
+    wizard.choose("post_to", "other")
+    wizard.submit_expecting_errors("delivery")  # another address, left empty
+    yield "delivery-address-error"
+    wizard.choose("method", "email")
+    wizard.continue_to("check")
+    yield "check"
+    wizard.submit()
+    wizard.expect_confirmation()
+    yield "confirmation"

@@ -18,7 +18,7 @@ htmx = Htmx()
 # htmx targets we answer with a block of the page template. The target id and
 # the block name are the same word, which keeps templates and views in step.
 # Boosted steps (target main-content) get the whole page, and htmx keeps the
-# <main> element itself with hx-select: the block alone has no <main> around it.
+# <main> element itself with data-hx-select: the block alone has no <main> around it.
 FRAGMENT_TARGETS = frozenset({"search-results"})
 
 

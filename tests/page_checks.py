@@ -20,7 +20,13 @@ def check_page(html: str) -> BeautifulSoup:
     headings = page.find_all("h1")
     assert len(headings) == 1, f"expected exactly one h1, found {len(headings)}"
     title = " ".join(page.title.get_text().split()) if page.title else ""
-    assert text_of(headings[0]) in title, f"title {title!r} does not contain the h1 {text_of(headings[0])!r}"
+    # The title says "Step 3 of 9: Choose ..."; the h1 holds the same words, its
+    # caption ("Step 3 of 9") in a span of its own.
+    caption = headings[0].find(class_="govgr-caption-l")
+    if caption:
+        assert text_of(caption) in title, f"title {title!r} does not contain the h1's caption {text_of(caption)!r}"
+    words = text_of(headings[0]).removeprefix(text_of(caption) if caption else "").strip()
+    assert words in title, f"title {title!r} does not contain the h1 {words!r}"
 
     ids = Counter(element["id"] for element in page.find_all(id=True))
     duplicates = [element_id for element_id, count in ids.items() if count > 1]

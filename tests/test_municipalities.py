@@ -81,6 +81,6 @@ def test_the_search_box_is_enhanced_with_htmx_but_is_a_plain_get_form(client_req
     form = page.find("form", attrs={"role": "search"})
     assert form["method"] == "get" and form["action"] == "/municipalities"
     box = form.find("input", id="q")
-    assert box["hx-get"] == "/municipalities"
-    assert box["hx-target"] == "#search-results"
+    assert box["data-hx-get"] == "/municipalities"
+    assert box["data-hx-target"] == "#search-results"
     assert form.find("button", type="submit")

@@ -48,7 +48,7 @@ def test_an_htmx_post_sends_the_token_in_a_header(client_request, outbox):
 
 def test_every_page_offers_the_token_to_htmx(client_request):
     page = client_request.get("/")
-    assert re.fullmatch(r'\{"X-CSRFToken": "[^"]+"\}', page.body["hx-headers"])
+    assert re.fullmatch(r'\{"X-CSRFToken": "[^"]+"\}', page.body["data-hx-headers"])
 
 
 def test_production_cookies_are_secure_and_host_only(monkeypatch, scheduling_api):

@@ -49,6 +49,7 @@ def shown(step_name, template, form=None, **context):
         template,
         page_title=str(steps.BY_NAME[step_name].title) if "page_title" not in context else context.pop("page_title"),
         step_name=step_name, step_number=number, step_total=total, form=form,
+        step_caption=_("Step %(number)d of %(total)d", number=number, total=total),
         back_url=url_for(f"booking.{previous.name}") if previous else url_for("pages.start"),
         hold=held_time(answers),
         hold_messages=get_flashed_messages(category_filter=[HOLD_MESSAGES]),

@@ -43,7 +43,7 @@ def test_an_information_booking_from_start_to_confirmation(citizen_request, outb
     page = follow(client, client.post("/book/needs", {"needs": ["lip_reading"], "contact_preference": "sms"},
                                       expected_status=303))
     page = follow(client, client.post("/book/delivery", {"method": "email"}, expected_status=303))
-    assert text_of(page.h1) == "Check your answers"
+    assert text_of(page.h1) == "Step 10 of 10 Check your answers"  # the step number is read with the heading
     assert "Lip-reading" in text_of(page)
     token = client.csrf_token("/book/check")
     response = client.post("/book/check", {"csrf_token": token}, expected_status=303)
