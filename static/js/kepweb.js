@@ -103,7 +103,10 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var targetId = event.detail.target && event.detail.target.id;
     var fresh = targetId && document.getElementById(targetId);
-    if (!fresh) { return; }
+    // htmx fires afterSettle on each element it swapped in, the out-of-band
+    // language switch too: act once, for the swap's own target, or the
+    // live region would say every announcement twice.
+    if (!fresh || event.target !== fresh) { return; }
     if (targetId === "main-content") {
       var kept = keepFocusOn && document.getElementById(keepFocusOn);
       keepFocusOn = null;
