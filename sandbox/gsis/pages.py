@@ -151,7 +151,7 @@ SIGNIN = """{% extends "base.html" %}
 <div class="govgr-grid-column-two-thirds">
   {%- if errors %}
   {#- No script moves focus here: `autofocus` does, so the summary is read first. #}
-  <div class="govgr-error-summary gsis-error-summary" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+  <div class="govgr-error-summary gsis-error-summary" tabindex="-1" autofocus role="region" aria-labelledby="error-summary-title">
     <h2 class="govgr-heading-m" id="error-summary-title">{{ t.problem }}</h2>
     <div role="alert">
       <ul class="govgr-list">
