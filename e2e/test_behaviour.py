@@ -1,4 +1,7 @@
-"""How the pages behave for keyboard, screen-reader and no-JavaScript users."""
+"""How the pages behave for keyboard, screen-reader and no-JavaScript users.
+
+Reflow at 320 px, text at 200% and visible focus are checked on every page and
+state in e2e/test_visual.py."""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from playwright.sync_api import expect
 from e2e.conftest import new_context
 
 pytestmark = pytest.mark.browser
-
-PAGES = ["/", "/start", "/manual", "/municipalities", "/accessibility", "/privacy", "/feedback", "/no-such-page"]
 
 
 @pytest.fixture
@@ -109,44 +110,6 @@ def test_the_skip_link_is_first_visible_on_focus_and_goes_to_the_content(page_el
     assert box["width"] > 24 and box["height"] >= 24
     page.keyboard.press("Enter")
     expect(page.locator("#main-content")).to_be_focused()
-
-
-def test_focus_is_always_visible_on_links_and_buttons(page_el):
-    page = page_el
-    page.goto("/feedback")
-    seen = 0
-    for _ in range(25):
-        page.keyboard.press("Tab")
-        styles = page.evaluate(
-            """() => { const el = document.activeElement; const style = getComputedStyle(el);
-                 return {tag: el.tagName, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
-                         shadow: style.boxShadow !== 'none', background: style.backgroundColor}; }"""
-        )
-        if styles["tag"] == "BODY":
-            break
-        seen += 1
-        # An outline, a ring, or digigov's yellow focus block (the skip link).
-        assert styles["outline"] or styles["shadow"] or styles["background"] == "rgb(255, 221, 0)", styles
-    assert seen > 10
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_pages_reflow_at_320_css_pixels(browser, base_url, path):
-    context = browser.new_context(base_url=base_url, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.goto(path)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    context.close()
-
-
-def test_text_resized_to_200_percent_does_not_scroll_sideways(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 640, "height": 800})
-    page = context.new_page()
-    for path in PAGES:
-        page.goto(path)
-        page.evaluate("document.documentElement.style.fontSize = '200%'")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 640, path
-    context.close()
 
 
 def test_nothing_is_fetched_from_another_origin(page_el, base_url):

@@ -1,6 +1,7 @@
 """The booking wizard in a real browser: a full booking in every category with
-JavaScript on and off, one booking with the keyboard alone, and axe-core on
-every step and state in Greek and English, JavaScript on and off.
+JavaScript on and off, and axe-core on every step and state in Greek and
+English, JavaScript on and off. (The booking with the keyboard alone is in
+e2e/test_keyboard.py.)
 
 Each test signs in as a citizen of its own, or books a procedure of its own, so
 that the sandbox's rule of one active booking per citizen and procedure never
@@ -18,10 +19,7 @@ from playwright.sync_api import expect
 
 from e2e.a11y import axe_violations, page_problems
 from e2e.conftest import new_context
-from e2e.wizard import (
-    CONTACT, REFERENCE, STEP_TITLES, SUBMIT, Wizard, active, every_step, key_choose_radio, key_type, minimal_pdf,
-    sign_in, start_afresh, step_heading, tab_to, wait_for_outbox,
-)
+from e2e.wizard import CONTACT, STEP_TITLES, SUBMIT, Wizard, every_step, minimal_pdf, sign_in, wait_for_outbox
 from tests.live_service import LiveService
 
 pytestmark = pytest.mark.browser
@@ -154,90 +152,6 @@ def test_a_full_booking(signed_in, live_service, tmp_path, category, javascript)
     assert message["to"] == [email]
     assert message["subject"] == f"Appointment {reference} confirmed – myKEPlive"
     assert reference in message["text"]
-
-
-# -- keyboard only -----------------------------------------------------------------------
-
-def press_continue(page, next_step):
-    """Tab to the step's submit button, press Enter, and check where focus went."""
-    tab_to(page, SUBMIT)
-    page.keyboard.press("Enter")
-    if next_step is None:
-        return
-    h1 = page.locator("#main-content h1")
-    expect(h1).to_have_text(step_heading(STEP_TITLES["en"][next_step]))
-    expect(h1).to_be_focused()
-    assert active(page) != "BODY"
-
-
-def test_a_full_booking_with_the_keyboard_alone(browser, live_service):
-    context = new_context(browser, live_service.url, "en", "mobile")
-    page = context.new_page()
-    # Signing in at the provider, by keyboard too.
-    page.goto("/sign-in?next=/book")
-    key_type(page, "#username", "kostas")
-    key_type(page, "#password", "kepweb-sandbox")
-    page.keyboard.press("Enter")
-    h1 = page.locator("#main-content h1")
-    expect(h1).to_be_visible()
-    if not step_heading(STEP_TITLES["en"]["category"]).match(h1.inner_text()):  # answers left by an earlier run in this session
-        start_afresh(page)
-    expect(h1).to_have_text(step_heading(STEP_TITLES["en"]["category"]))
-
-    key_choose_radio(page, "category", "information")
-    press_continue(page, "procedure")
-
-    key_type(page, "#q", "diavatirio")
-    expect(page.locator("#main-content input[name=procedure]")).to_have_count(1)
-    expect(page.locator("#q")).to_be_focused()
-    key_choose_radio(page, "procedure", page.locator("#main-content input[name=procedure]").get_attribute("value"))
-    press_continue(page, "municipality")
-
-    key_type(page, "#q", "kalamata")
-    expect(page.locator("#main-content input[name=municipality]")).to_have_count(2)  # Any KEP, and Kalamata
-    key_choose_radio(page, "municipality", "kalamata")
-    press_continue(page, "kep")
-
-    key_choose_radio(page, "kep", "any")
-    press_continue(page, "time")
-
-    tab_to(page, ".kepweb-days a")
-    page.keyboard.press("Enter")
-    expect(page.locator("#main-content input[name=slot]").first).to_be_visible()
-    expect(page.locator("#main-content h1")).to_be_focused()
-    tab_to(page, "input[name=slot]")
-    assert active(page, "el.id") == "slot"  # the first time of the day
-    page.keyboard.press("Space")
-    assert active(page, "el.checked")
-    press_continue(page, "details")
-
-    key_type(page, "#full_name", "Konstantinos Konstantinidis")
-    key_type(page, "#email", "kostas.keyboard@example.com")
-    for field, value in CONTACT.items():
-        key_type(page, f"#{field}", value)
-    press_continue(page, "document")
-
-    key_choose_radio(page, "id_document", "identity_card")
-    press_continue(page, "needs")
-
-    tab_to(page, "input[name=needs][value=text_chat]")
-    page.keyboard.press("Space")
-    assert active(page, "el.checked")
-    key_choose_radio(page, "contact_preference", "sms")
-    press_continue(page, "delivery")
-
-    key_choose_radio(page, "method", "email")
-    press_continue(page, "check")
-    expect(page.locator("#main-content")).to_contain_text("Text chat or captions")
-
-    press_continue(page, None)
-    expect(page).to_have_url(re.compile(r"/book/confirmation$"))
-    expect(page.locator("#main-content"), "after booking the page has no <main> any more").to_have_count(1)
-    reference = page.locator(".kepweb-reference")
-    expect(reference).to_have_text(REFERENCE)
-    expect(page.locator("#main-content h1")).to_be_focused()
-    assert active(page) != "BODY"
-    context.close()
 
 
 def test_back_from_the_first_step_shows_the_page_before_it(signed_in, live_service):

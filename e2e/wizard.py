@@ -1,11 +1,10 @@
-"""Driving the booking wizard in a browser, for e2e/test_booking.py.
+"""Driving the booking wizard in a browser, for the browser tests and the accessibility report.
 
 `Wizard` answers steps with clicks and fills (JavaScript on or off, or with our
 scripts blocked) and checks, at every step change, the h1, the <title>
 ("Step 3 of 9: Choose the procedure – myKEPlive") and, when our scripts run,
 that htmx swapped <main> (a marker on `window` survives) and that focus moved
-to the new h1. The keyboard helpers at the end move only with Tab, Shift+Tab,
-arrows, Space and Enter.
+to the new h1.
 """
 
 from __future__ import annotations
@@ -248,45 +247,6 @@ class Wizard:
 
 
 # -- keyboard only ------------------------------------------------------------------------
-
-def active(page: Page, expression="el.tagName"):
-    return page.evaluate(f"(() => {{ const el = document.activeElement; return {expression}; }})()")
-
-
-def focus_is(page: Page, selector) -> bool:
-    return page.evaluate("selector => !!document.activeElement && document.activeElement.matches(selector)", selector)
-
-
-def tab_to(page: Page, selector, limit=80, backwards=False):
-    """Press Tab (or Shift+Tab) until focus is on an element matching `selector`."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
-        if focus_is(page, selector):
-            return
-        page.keyboard.press(key)
-    raise AssertionError(f"{limit} presses of {key} never reached {selector}; focus is on "
-                         f"{active(page, 'el.outerHTML.slice(0, 200)')}")
-
-
-def key_choose_radio(page: Page, name, value):
-    """Tab into a radio group, move with the arrow keys to `value`, tick it with Space."""
-    tab_to(page, f"input[type=radio][name='{name}']")
-    for _ in range(30):
-        if active(page, "el.value") == value:
-            break
-        page.keyboard.press("ArrowDown")
-    else:
-        raise AssertionError(f"no radio {name}={value}")
-    if not active(page, "el.checked"):
-        page.keyboard.press("Space")
-    assert active(page, "el.checked"), f"{name}={value} is not ticked"
-
-
-def key_type(page: Page, selector, text):
-    tab_to(page, selector)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-
 
 def every_step(wizard, query, tmp_path):
     """Reach every step and state of a business booking; yield each state's name."""

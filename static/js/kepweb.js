@@ -45,7 +45,11 @@
     }
     function hide() {
       warning.hidden = true;
-      if (focusBefore && focusBefore.focus) { focusBefore.focus(); }
+      // Back where the citizen was; if that was nowhere (the body), to the
+      // page's heading, so that focus is never lost.
+      var back = focusBefore && focusBefore !== document.body && document.contains(focusBefore)
+        ? focusBefore : document.querySelector("#main-content h1");
+      if (back && back.focus) { back.focus(); }
     }
     if (!form) { schedule(parseInt(warning.getAttribute("data-seconds-left"), 10)); return; }
     form.addEventListener("submit", function (event) {
@@ -93,11 +97,16 @@
   document.addEventListener("htmx:afterSettle", enhance);
 
   // Links that change what a page shows without changing the question (earlier
-  // and later days) keep focus where the citizen was, not on the heading.
-  var keepFocusOn = null;
+  // and later days) keep focus where the citizen was, not on the heading. When
+  // that link is gone ("Earlier days" in the first week), focus goes where the
+  // link points (#days), which is where the page scrolls to: on the heading
+  // above it would be off screen.
+  var keepFocusOn = null, keepFocusNear = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var source = event.detail.elt;
-    keepFocusOn = source && source.hasAttribute && source.hasAttribute("data-keep-focus") ? source.id : null;
+    var keep = source && source.hasAttribute && source.hasAttribute("data-keep-focus");
+    keepFocusOn = keep ? source.id : null;
+    keepFocusNear = keep && source.hash ? source.hash.slice(1) : null;
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -108,8 +117,9 @@
     // live region would say every announcement twice.
     if (!fresh || event.target !== fresh) { return; }
     if (targetId === "main-content") {
-      var kept = keepFocusOn && document.getElementById(keepFocusOn);
-      keepFocusOn = null;
+      var kept = (keepFocusOn && document.getElementById(keepFocusOn))
+        || (keepFocusNear && document.getElementById(keepFocusNear));
+      keepFocusOn = keepFocusNear = null;
       if (kept) {
         kept.focus();
         announce(fresh.querySelector("#days") ? fresh.querySelector("#days").textContent : "");
