@@ -92,7 +92,9 @@ class Checkers:
 
     def check(self, page, state: str, language: str):
         wait_until_settled(page)
-        result = Result(state, language, re.sub(r"^https?://[^/]+", "", page.url))
+        # The path without the origin, and without a booking's reference (new at every run).
+        path = re.sub(r"KEP-[2-9A-Z]{4}-[2-9A-Z]{4}", "KEP-…", re.sub(r"^https?://[^/]+", "", page.url))
+        result = Result(state, language, path)
         axe = axe_results(page)
         self.axe_version = axe.get("testEngine", {}).get("version", self.axe_version)
         result.axe = [f"{violation['id']}: {violation['help']} ({', '.join(map(str, node['target']))})"

@@ -1,7 +1,11 @@
 """Every information page, in both languages, through the page-checking client."""
 
+import re
+from pathlib import Path
+
 import pytest
 
+from kepweb.pages.views import ACCESSIBILITY_REPORT_STATES, ACCESSIBILITY_STATEMENT_PREPARED
 from tests.page_checks import text_of
 
 PAGES = {
@@ -82,3 +86,18 @@ def test_the_statement_date_is_formatted_by_babel_in_greek(client_request):
     client_request.use_language("el")
     page = client_request.get("/accessibility")
     assert "26 Νοεμβρίου 2026" in text_of(page)
+
+
+def test_the_statement_says_what_the_accessibility_report_found(client_request):
+    """The statement claims what docs/accessibility-report.md shows: the same day,
+    the same number of pages and states, and nothing found by any checker."""
+    report = (Path(__file__).resolve().parent.parent / "docs" / "accessibility-report.md").read_text()
+    assert re.search(r"^Made by .* on (\d{4}-\d{2}-\d{2})", report, re.MULTILINE).group(1) \
+        == ACCESSIBILITY_STATEMENT_PREPARED.isoformat()
+    states = int(re.search(r"^(\d+) states in each language", report, re.MULTILINE).group(1))
+    assert states == ACCESSIBILITY_REPORT_STATES
+    for total in ("axe-core: 0", "pa11y (HTML_CodeSniffer): 0", "Nu HTML Checker: 0", "lowest 100",
+                  "checks that could not run: 0"):
+        assert total in report, f"the statement says no problems were found, the report does not: {total}"
+    client_request.use_language("en")
+    assert f"we checked {states} pages and states" in text_of(client_request.get("/accessibility"))
