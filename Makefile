@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYBABEL = $(VENV)/bin/pybabel
 
-.PHONY: run test extract update compile translations vendor
+.PHONY: run test extract update compile translations vendor screen-reader accessibility-report
 
 run:
 	bash scripts/run
@@ -27,3 +27,11 @@ translations: update compile
 # Fetch and build @digigov/css, htmx and the Roboto font into static/vendor/.
 vendor:
 	bash scripts/vendor-assets
+
+# Bundle the virtual screen reader the browser tests use into e2e/vendor/.
+screen-reader:
+	bash scripts/build-screen-reader
+
+# Every page and state checked by axe-core, pa11y, Nu and Lighthouse: docs/accessibility-report.md.
+accessibility-report:
+	bash scripts/accessibility-report
