@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from e2e.a11y import axe_violations
 from e2e.conftest import new_context
+from e2e.wizard import step_heading
 from sandbox.gsis import PASSWORD
 from tests.live_service import LiveService
 
@@ -35,7 +36,7 @@ def test_sign_in_round_trip(browser, base_url, javascript):
     assert "/oauth2server/oauth/authorize" in page.url
     sign_in_at_provider(page, "maria", "en")
     # Straight into the booking, at its first question.
-    expect(page.locator("h1")).to_have_text("What do you need help with?")
+    expect(page.locator("h1")).to_have_text(step_heading("What do you need help with?"))
     expect(page.locator(".kepweb-account__name")).to_have_text("ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ")
     page.get_by_role("link", name="My appointments").first.click()
     expect(page.locator("h1")).to_have_text("My appointments")
