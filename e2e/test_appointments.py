@@ -308,12 +308,17 @@ def test_the_join_page_before_the_opening_time_without_javascript(browser, servi
 
 # 5. Every page of the area with axe-core -----------------------------------------------------
 
+def upcoming_and_cancelled(service, user="maria", procedures=("birth-allowance", "maternity-benefit")):
+    """An upcoming booking, and a cancelled one, so both lists and both statuses show."""
+    upcoming = book(service, user, procedures[0], municipality="psara")
+    cancelled = book(service, user, procedures[1], municipality="psara")
+    service.frontend.extensions["scheduling"].bookings.cancel(TAX_IDS[user], cancelled.reference)
+    return upcoming, cancelled
+
+
 @pytest.fixture(scope="module")
 def maria_bookings(service):
-    """An upcoming booking, and a cancelled one, so both lists and both statuses show."""
-    upcoming = book(service, "maria", "birth-allowance", municipality="psara")
-    cancelled = book(service, "maria", "maternity-benefit", municipality="psara")
-    service.frontend.extensions["scheduling"].bookings.cancel(TAX_IDS["maria"], cancelled.reference)
+    upcoming, cancelled = upcoming_and_cancelled(service)
     yield upcoming, cancelled
     cancel_quietly(service, "maria", upcoming.reference)
 

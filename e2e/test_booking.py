@@ -221,12 +221,17 @@ class SandboxClock:
         return datetime.now(timezone.utc) - self.behind
 
 
+def service_with_a_settable_clock(database, overrides=None) -> LiveService:
+    """The embedded default, its scheduling clock (`service.clock`) settable so that a held time runs out soon."""
+    clock = SandboxClock()
+    service = LiveService(database, overrides, sandbox_settings={"clock": clock, "hold_minutes": HOLD_MINUTES})
+    service.clock = clock
+    return service
+
+
 @pytest.fixture(scope="module")
 def holds_service(tmp_path_factory):
-    clock = SandboxClock()
-    service = LiveService(tmp_path_factory.mktemp("holds") / "scheduling.sqlite3",
-                          sandbox_settings={"clock": clock, "hold_minutes": HOLD_MINUTES})
-    service.clock = clock
+    service = service_with_a_settable_clock(tmp_path_factory.mktemp("holds") / "scheduling.sqlite3")
     yield service
     service.stop()
 
@@ -250,13 +255,7 @@ def test_the_held_time_its_warning_and_its_release_are_accessible(signed_in, hol
     page = signed_in(holds_service, "maria", language, block_scripts=not scripts).new_page()
     page.goto("/book")
     wizard = Wizard(page, language, scripts=scripts, strict=False)
-    wizard.begin()
-    wizard.choose("category", "information")
-    wizard.continue_to("procedure")
-    wizard.choose_first("procedure")
-    wizard.continue_to("municipality")
-    wizard.choose("municipality", "anywhere")
-    wizard.continue_to("time")
+    wizard.to_the_time_step()
     take_a_time(wizard, 100, holds_service.clock)
 
     problems = {}

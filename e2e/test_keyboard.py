@@ -29,10 +29,10 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import new_context
-from e2e.test_booking import HOLD_MINUTES, SandboxClock
+from e2e.test_booking import HOLD_MINUTES, service_with_a_settable_clock
+from e2e.test_sign_in import service_with_short_sessions
 from e2e.wizard import CONTACT, REFERENCE, STEP_TITLES, SUBMIT, start_afresh, step_heading
 from sandbox.gsis import PASSWORD
-from tests.live_service import LiveService
 
 pytestmark = pytest.mark.browser
 
@@ -221,11 +221,7 @@ class Keyboard:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    """The embedded default, its scheduling clock settable so that a held time runs out soon."""
-    clock = SandboxClock()
-    service = LiveService(tmp_path_factory.mktemp("keyboard") / "scheduling.sqlite3",
-                          sandbox_settings={"clock": clock, "hold_minutes": HOLD_MINUTES})
-    service.clock = clock
+    service = service_with_a_settable_clock(tmp_path_factory.mktemp("keyboard") / "scheduling.sqlite3")
     yield service
     service.stop()
 
@@ -367,9 +363,7 @@ def test_a_full_booking_with_the_keyboard_alone(browser, service, language):
 
 @pytest.fixture(scope="module")
 def short_sessions(tmp_path_factory):
-    """Sessions of 2 minutes 5 seconds: the warning comes 5 seconds after the last request."""
-    service = LiveService(tmp_path_factory.mktemp("keyboard-sessions") / "scheduling.sqlite3",
-                          {"PERMANENT_SESSION_LIFETIME": timedelta(seconds=125)})
+    service = service_with_short_sessions(tmp_path_factory.mktemp("keyboard-sessions") / "scheduling.sqlite3")
     yield service
     service.stop()
 

@@ -89,11 +89,14 @@ def test_every_page_of_the_sign_in_flow_is_accessible(browser, live_service, lan
     assert not problems, problems
 
 
+def service_with_short_sessions(database) -> LiveService:
+    """Sessions of 2 minutes 5 seconds: the warning comes 5 seconds after the last request."""
+    return LiveService(database, {"PERMANENT_SESSION_LIFETIME": timedelta(seconds=125)})
+
+
 @pytest.fixture(scope="module")
 def short_sessions(tmp_path_factory):
-    """Sessions of 2 minutes 5 seconds: the warning comes 5 seconds after sign-in."""
-    service = LiveService(tmp_path_factory.mktemp("short") / "scheduling.sqlite3",
-                          {"PERMANENT_SESSION_LIFETIME": timedelta(seconds=125)})
+    service = service_with_short_sessions(tmp_path_factory.mktemp("short") / "scheduling.sqlite3")
     yield service
     service.stop()
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from e2e.conftest import new_context
-from e2e.test_appointments import TAX_IDS, area_states, book, cancel_quietly, wider_than_the_screen
+from e2e.test_appointments import area_states, cancel_quietly, upcoming_and_cancelled, wider_than_the_screen
 from e2e.test_every_page import STATES
 from e2e.wizard import Wizard, every_step, sign_in
 from tests.live_service import LiveService
@@ -380,10 +380,7 @@ def service(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def maria_bookings(service):
-    """An upcoming booking and a cancelled one, so that my appointments shows both."""
-    upcoming = book(service, "maria", "birth-allowance", municipality="psara")
-    cancelled = book(service, "maria", "maternity-benefit", municipality="psara")
-    service.frontend.extensions["scheduling"].bookings.cancel(TAX_IDS["maria"], cancelled.reference)
+    upcoming, cancelled = upcoming_and_cancelled(service)
     yield upcoming, cancelled
     cancel_quietly(service, "maria", upcoming.reference)
 

@@ -241,6 +241,16 @@ class Wizard:
         expect(page.locator("#main-content input[name=slot]").first).to_be_visible()
         self.expect_step("time")
 
+    def to_the_time_step(self):
+        """From the start: an information booking at any KEP, up to the day and time."""
+        self.begin()
+        self.choose("category", "information")
+        self.continue_to("procedure")
+        self.choose_first("procedure")
+        self.continue_to("municipality")
+        self.choose("municipality", "anywhere")
+        self.continue_to("time")
+
     def fill(self, values: dict):
         for field_id, value in values.items():
             self.page.locator(f"#main-content #{field_id}").fill(value)

@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,10 +39,10 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from e2e.a11y import axe_results, wait_until_settled  # noqa: E402
 from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, add_failing_route, new_context  # noqa: E402
-from e2e.test_appointments import area_states, book  # noqa: E402
-from e2e.test_booking import A11Y_QUERIES, A11Y_USERS, HOLD_MINUTES, SandboxClock, take_a_time  # noqa: E402
+from e2e.test_appointments import area_states, upcoming_and_cancelled  # noqa: E402
+from e2e.test_booking import A11Y_QUERIES, A11Y_USERS, service_with_a_settable_clock, take_a_time  # noqa: E402
 from e2e.test_every_page import STATES as INFORMATION_PAGES  # noqa: E402
-from e2e.test_sign_in import flow_states, sign_in_at_provider  # noqa: E402
+from e2e.test_sign_in import flow_states, service_with_short_sessions, sign_in_at_provider  # noqa: E402
 from e2e.wizard import Wizard, every_step, sign_in  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.live_service import LiveService  # noqa: E402
@@ -174,13 +174,7 @@ def held_time(context, services, language):
     page = context.new_page()
     sign_in(page, "kostas")
     wizard = Wizard(page, language, scripts=True, strict=False)
-    wizard.begin()
-    wizard.choose("category", "information")
-    wizard.continue_to("procedure")
-    wizard.choose_first("procedure")
-    wizard.continue_to("municipality")
-    wizard.choose("municipality", "anywhere")
-    wizard.continue_to("time")
+    wizard.to_the_time_step()
     take_a_time(wizard, 100, services.clock)
     expect(page.locator("#hold-warning")).to_be_visible(timeout=10_000)
     yield page, "book-hold-warning"
@@ -225,25 +219,17 @@ class Services:
     answer (the 503 page), and with 2-minute sessions (the idle warning)."""
 
     def __init__(self, folder: Path):
-        self.clock = SandboxClock()
-        self.main = LiveService(folder / "main.sqlite3", {"PROPAGATE_EXCEPTIONS": False},
-                                sandbox_settings={"clock": self.clock, "hold_minutes": HOLD_MINUTES})
+        self.main = service_with_a_settable_clock(folder / "main.sqlite3", {"PROPAGATE_EXCEPTIONS": False})
+        self.clock = self.main.clock
         add_failing_route(self.main.frontend)
         self.main.frontend.add_url_rule("/a11y/known-faults", "known_faults", lambda: KNOWN_FAULTS)
         self.without_api = LiveService(folder / "down.sqlite3",
                                        {"SCHEDULING_API_URL": f"http://127.0.0.1:{free_port()}/v1"})
-        self.short_sessions = LiveService(folder / "short.sqlite3",
-                                          {"PERMANENT_SESSION_LIFETIME": timedelta(seconds=125)})
+        self.short_sessions = service_with_short_sessions(folder / "short.sqlite3")
         # Maria's appointments in each language: one upcoming, one cancelled.
-        self.bookings = {language: self._upcoming_and_cancelled(procedures)
+        self.bookings = {language: upcoming_and_cancelled(self.main, "maria", procedures)
                          for language, procedures in {"el": ("birth-allowance", "maternity-benefit"),
                                                       "en": ("child-benefit", "housing-allowance")}.items()}
-
-    def _upcoming_and_cancelled(self, procedures):
-        upcoming = book(self.main, "maria", procedures[0], municipality="psara")
-        cancelled = book(self.main, "maria", procedures[1], municipality="psara")
-        self.main.frontend.extensions["scheduling"].bookings.cancel("094014201", cancelled.reference)
-        return upcoming, cancelled
 
     def stop(self):
         for service in (self.main, self.without_api, self.short_sessions):
