@@ -138,7 +138,7 @@ class Scheduling:
         return {
             "id": row["id"], "kep_id": row["kep_id"], "category": row["category"], "procedure": row["procedure_id"],
             "needs": json.loads(row["needs"]), "start": iso(row["starts"]), "end": iso(row["ends"]),
-            "expires_at": iso(row["expires"]), "can_extend": row["expires"] < row["created"] + self.settings.hold_max_minutes * 60,
+            "expires_at": iso(row["expires"]), "can_extend": row["expires"] < row["created"] + self.settings.hold_ceiling_seconds,
         }
 
     def get_hold(self, citizen, hold_id) -> dict:
@@ -152,7 +152,7 @@ class Scheduling:
     def extend_hold(self, citizen, hold_id) -> dict:
         with self.database.write() as connection:
             row = self._hold_row(connection, citizen, hold_id)
-            ceiling = row["created"] + self.settings.hold_max_minutes * 60
+            ceiling = row["created"] + self.settings.hold_ceiling_seconds
             if row["expires"] >= ceiling:
                 raise Problem("not_allowed", detail="This hold cannot be extended any more.")
             expires = min(self.now() + self.settings.hold_minutes * 60, ceiling)

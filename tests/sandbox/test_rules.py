@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -204,12 +204,22 @@ def test_a_hold_can_be_extended_up_to_a_limit(api, clock):
     clock.advance(minutes=8)
     extended = api.post(f"/holds/{hold['id']}/extend")
     assert extended.status_code == 200 and extended.json["expires_at"] == at(clock.now.replace(minute=18))
-    clock.advance(minutes=9)
-    assert api.post(f"/holds/{hold['id']}/extend").status_code == 200
-    clock.advance(minutes=9)
-    final = api.post(f"/holds/{hold['id']}/extend")
-    assert final.status_code == 200 and final.json["can_extend"] is False
-    assert api.post(f"/holds/{hold['id']}/extend").json["code"] == "not_allowed"
+
+
+def test_a_hold_can_be_extended_at_least_ten_times_as_wcag_asks(api, clock):
+    """WCAG 2.2.1: a citizen who extends each time at the last moment gets at least ten extensions,
+    and then a plain refusal; the hold never lasts more than 110 minutes."""
+    made = clock.now
+    hold, extensions = api.hold(athens(2026, 12, 1, 9, 0)).json, 0
+    while hold["can_extend"]:
+        clock.now = datetime.fromisoformat(hold["expires_at"].replace("Z", "+00:00")) - timedelta(seconds=1)
+        answer = api.post(f"/holds/{hold['id']}/extend")
+        assert answer.status_code == 200, (extensions + 1, answer.json)
+        hold, extensions = answer.json, extensions + 1
+    assert extensions >= 10
+    assert hold["expires_at"] == at(made + timedelta(minutes=110))
+    refused = api.post(f"/holds/{hold['id']}/extend")
+    assert refused.status_code == 409 and refused.json["code"] == "not_allowed"
 
 
 def test_a_new_hold_releases_the_citizens_previous_one(api):
