@@ -9,7 +9,7 @@ from flask import Flask
 from kepweb import config as config_module
 from kepweb import auth, errors, htmx, i18n, scheduling, security, static_files
 from kepweb.appointments import appointments
-from kepweb.booking.views import booking
+from kepweb.booking import booking
 from kepweb.pages import pages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,14 @@ Accept-Language; without a choice the browser decides, and Greek is the default.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, redirect, request
 from flask_babel import Babel, format_datetime, format_date, get_locale
+from flask_babel import gettext as _
+
+from kepweb import clock
 
 from kepweb.config import SUPPORTED_LOCALES
 from kepweb.redirects import safe_next_url
@@ -61,6 +67,28 @@ def long_date(value) -> str:
     return format_date(value, LONG_DATE)
 
 
+# Every time a citizen reads is Greek time: the KEPs are in Greece.
+ATHENS = ZoneInfo("Europe/Athens")
+
+
+def today_in_athens() -> date:
+    return clock.now().astimezone(ATHENS).date()
+
+
+def parse_day(raw, default):
+    """A day from a query string (2026-12-01); anything else is the default."""
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def slot_label(start: datetime, end: datetime) -> str:
+    """A full sentence, never "09:30" alone: "Τρίτη 1 Δεκεμβρίου, 09:30 έως 09:50"."""
+    return _("%(day)s, %(start)s to %(end)s", day=format_datetime(start, "EEEE d MMMM"),
+             start=format_datetime(start, "HH:mm"), end=format_datetime(end, "HH:mm"))
+
+
 def current_language() -> str:
     return str(get_locale())
 
@@ -83,4 +111,5 @@ def init_app(app):
         format_datetime=format_datetime,
         format_date=format_date,
         long_date=long_date,
+        slot_label=slot_label,
     )

@@ -101,3 +101,19 @@ def test_the_statement_says_what_the_accessibility_report_found(client_request):
         assert total in report, f"the statement says no problems were found, the report does not: {total}"
     client_request.use_language("en")
     assert f"we checked {states} pages and states" in text_of(client_request.get("/accessibility"))
+
+
+def test_the_statement_says_the_held_time_can_be_extended_ten_times_and_the_service_does(client_request):
+    """WCAG 2.2.1: the statement claims at least ten extensions and lists no non-compliance for
+    time limits; the reference service's rule gives them (tests/sandbox/test_rules.py proves it)."""
+    from sandbox.scheduling.settings import Settings
+
+    client_request.use_language("en")
+    page = client_request.get("/accessibility")
+    claim = page.find(id="time-limits").get_text(" ", strip=True)
+    assert "at least ten times" in claim and "2.2.1" in claim
+    non_compliances = page.find("h3", string="Non-compliance with the accessibility legislation").find_next("ul")
+    assert "2.2.1" not in non_compliances.get_text()
+    settings = Settings()
+    assert settings.hold_extensions >= 10
+    assert settings.hold_ceiling_seconds >= (1 + 10) * settings.hold_minutes * 60

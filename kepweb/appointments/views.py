@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, flash, get_flashed_messages, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from kepweb import refusals
 from kepweb.appointments.calendar import appointment_calendar
 from kepweb.auth import current_citizen, login_required
+from kepweb.clock import now
 from kepweb.htmx import render_page
-from kepweb.scheduling import HoldExpired, NotAllowed, NotFound, SlotTaken, clients
+from kepweb.i18n import ATHENS, slot_label
+from kepweb.scheduling import NotFound, SchedulingProblem, clients
 from kepweb.security import per_view_policy
+from kepweb.time_picker import Query, TimeForm, choose
 
 # Only the join page may use the camera and microphone (for the device check).
 JOIN_PERMISSIONS = {"camera": "(self)", "microphone": "(self)", "geolocation": "()", "payment": "()", "usb": "()"}
@@ -26,14 +30,8 @@ appointments = Blueprint("appointments", __name__)
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 
 
-def now() -> datetime:
-    """The time, from config in tests (a controllable clock, not sleeps)."""
-    clock = current_app.config.get("KEPWEB_CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
-
-
 def own_booking(reference):
-    # Somebody else's reference answers 404 from the API, and errors.py shows "page not found".
+    # Somebody else's reference answers 404 from the API: "page not found".
     try:
         return clients().bookings.get_booking(current_citizen().tax_id, reference)
     except NotFound:
@@ -41,12 +39,37 @@ def own_booking(reference):
         raise
 
 
+def is_upcoming(booking) -> bool:
+    return booking.status == "confirmed" and booking.end > now()
+
+
+@appointments.errorhandler(SchedulingProblem)
+def refused(problem):
+    """The API refused: say why on the page the citizen can act from; the appointment is as it was."""
+    action = refusals.current_action(default="view")
+    refusal = refusals.refusal_for(refusals.APPOINTMENTS, action, problem)
+    reference = (request.view_args or {}).get("reference")
+    back = url_for("appointments.show", reference=reference) if reference else url_for(
+        "appointments.list_appointments")
+    if refusal is None:
+        return refusals.unforeseen(action, problem, back_url=back)
+    if refusal.resume == refusals.NOT_FOUND:
+        return refusals.not_found()
+    target = request.full_path.rstrip("?") if refusal.resume == refusals.SAME_PAGE else back
+    if request.method == "GET" and target == request.full_path.rstrip("?"):
+        return refusals.unforeseen(action, problem, back_url=back)
+    flash(refusal.says, "notice")
+    if refusal.shows_field_messages:
+        for message in refusals.field_messages(problem):
+            flash(message, "notice")
+    return redirect(target, code=303)
+
+
 @appointments.get("/appointments")
 @login_required
 def list_appointments():
     bookings = clients().bookings.bookings(current_citizen().tax_id)
-    moment = now()
-    upcoming = [b for b in bookings if b.status == "confirmed" and b.end > moment]
+    upcoming = [b for b in bookings if is_upcoming(b)]
     past = [b for b in reversed(bookings) if b not in upcoming]
     return render_page("appointments/list.html", page_title=_("My appointments"), upcoming=upcoming, past=past)
 
@@ -55,10 +78,8 @@ def list_appointments():
 @login_required
 def show(reference):
     booking = own_booking(reference)
-    moment = now()
     return render_page("appointments/show.html", page_title=_("Appointment %(reference)s", reference=reference),
-                       booking=booking, upcoming=booking.status == "confirmed" and booking.end > moment,
-                       messages=get_flashed_messages(category_filter=["appointment"]))
+                       booking=booking, upcoming=is_upcoming(booking))
 
 
 @appointments.route("/appointments/<reference>/cancel", methods=["GET", "POST"])
@@ -66,53 +87,67 @@ def show(reference):
 def cancel(reference):
     booking = own_booking(reference)
     if request.method == "POST":  # CSRFProtect has checked the token
-        try:
+        # Sent twice (a double click), the second finds it cancelled: the same answer.
+        if booking.status != "cancelled":
             clients().bookings.cancel(current_citizen().tax_id, reference)
-        except NotAllowed:
-            flash(_("This appointment has already started, so it can no longer be cancelled."), "appointment")
-        else:
-            flash(_("Your appointment is cancelled. We have emailed you to confirm."), "appointment")
+        flash(_("Your appointment is cancelled. We have emailed you to confirm."), "success")
         return redirect(url_for("appointments.show", reference=reference), code=303)
     return render_page("appointments/cancel.html", page_title=_("Cancel this appointment?"), booking=booking)
+
+
+def move_key(booking, kep_id, start) -> str:
+    """One Idempotency-Key per move: this booking, from its time now, to the chosen time."""
+    move = f"{booking.reference}|{booking.start.isoformat()}|{kep_id}|{start.isoformat()}"
+    return hashlib.sha256(move.encode()).hexdigest()
+
+
+def is_at(booking, kep_id, start) -> bool:
+    return booking.status == "confirmed" and booking.kep.id == kep_id and booking.start == start
+
+
+def moved(booking):
+    flash(_("Your appointment is now on %(slot)s. We have emailed you to confirm.",
+            slot=slot_label(booking.start, booking.end)), "success")
+    return redirect(url_for("appointments.show", reference=booking.reference), code=303)
 
 
 @appointments.route("/appointments/<reference>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(reference):
     """Choose a new time; the old one stays booked until the new one is."""
-    from kepweb.booking.views import slot_label, today_in_athens, parse_day
-
     booking = own_booking(reference)
-    if booking.status != "confirmed" or booking.end <= now():
+    form = TimeForm()
+    chosen = form.chosen() if form.validate_on_submit() else None
+    if chosen and is_at(booking, *chosen):
+        return moved(booking)  # the same form sent twice: it is already there
+    if not is_upcoming(booking):
         return redirect(url_for("appointments.show", reference=reference), code=303)
-    citizen = current_citizen().tax_id
-    needs = booking.details.get("needs") or []
-    availability = clients().availability
-    if request.method == "POST":
-        kep_id, _sep, start = request.form.get("slot", "").partition("|")
-        try:
-            start_at = datetime.fromisoformat(start)
-            hold = clients().holds.hold(citizen, category=booking.category, procedure=booking.procedure_id,
-                                        kep_id=kep_id, start=start_at, needs=needs, for_booking=reference)
-            moved = clients().bookings.reschedule(citizen, reference, hold.id, idempotency_key=str(uuid.uuid4()))
-        except ValueError:
-            flash(_("Choose a time"), "appointment")
-            return redirect(url_for("appointments.reschedule", reference=reference), code=303)
-        except (SlotTaken, HoldExpired):
-            flash(_("Somebody has just taken that time. Choose another."), "appointment")
-            return redirect(url_for("appointments.reschedule", reference=reference), code=303)
-        flash(_("Your appointment is now on %(slot)s. We have emailed you to confirm.",
-                slot=slot_label(moved.start, moved.end)), "appointment")
-        return redirect(url_for("appointments.show", reference=reference), code=303)
-    day = parse_day(request.args.get("day"), booking.start.date())
-    today = today_in_athens()
-    day = max(day, today)
-    slots = availability.slots(booking.category, booking.procedure_id, needs=needs, kep_id=booking.kep.id, day=day)
-    days = availability.days(booking.category, booking.procedure_id, needs=needs, kep_id=booking.kep.id,
-                             first=today, last=today + timedelta(days=13))
+    if chosen:
+        return move(booking, *chosen)
+    query = Query(category=booking.category, procedure=booking.procedure_id,
+                  needs=booking.details.get("needs") or [], kep_id=booking.kep.id)
+    # First the day of the appointment as it is, and its week.
+    day = request.args.get("day") or booking.start.astimezone(ATHENS).date().isoformat()
+    choice = choose(query, request.args.get("week") or day, day, form)
     return render_page("appointments/reschedule.html", page_title=_("Choose a new time"), booking=booking,
-                       slots=slots, day=day, days=days, slot_label=slot_label,
-                       messages=get_flashed_messages(category_filter=["appointment"]))
+                       form=form, choice=choice)
+
+
+def move(booking, kep_id, start):
+    citizen = current_citizen().tax_id
+    try:
+        hold = clients().holds.hold(citizen, category=booking.category, procedure=booking.procedure_id,
+                                    kep_id=kep_id, start=start, needs=booking.details.get("needs") or [],
+                                    for_booking=booking.reference)
+        result = clients().bookings.reschedule(citizen, booking.reference, hold.id,
+                                               idempotency_key=move_key(booking, kep_id, start))
+    except SchedulingProblem:
+        # Sent twice at once, the twin may have moved it first (and let this hold go).
+        again = own_booking(booking.reference)
+        if not is_at(again, kep_id, start):
+            raise
+        result = again
+    return moved(result)
 
 
 @appointments.get("/appointments/<reference>/calendar.ics")

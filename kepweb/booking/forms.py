@@ -6,18 +6,18 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kepweb.forms import Form
 from stdnum.gr import vat
 from wtforms import EmailField, MultipleFileField, RadioField, SelectMultipleField, StringField, TextAreaField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     category = RadioField(_l("What do you need help with?"), validators=[
         InputRequired(_l("Choose what you need help with"))])
 
 
-class BusinessForm(FlaskForm):
+class BusinessForm(Form):
     representative = RadioField(
         _l("Are you the legal representative of the business?"),
         choices=[("yes", _l("Yes")), ("no", _l("No"))],
@@ -41,29 +41,24 @@ class BusinessForm(FlaskForm):
         field.data = compact
 
 
-class ProcedureForm(FlaskForm):
+class ProcedureForm(Form):
     procedure = RadioField(_l("Choose the procedure"), validate_choice=False,
                            validators=[InputRequired(_l("Choose the procedure"))])
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     municipality = RadioField(_l("Where would you like to be served?"), validate_choice=False,
                               validators=[InputRequired(_l("Choose where you would like to be served"))])
 
 
-class KepForm(FlaskForm):
+class KepForm(Form):
     kep = RadioField(_l("Choose the KEP"), validators=[InputRequired(_l("Choose the KEP"))])
-
-
-class TimeForm(FlaskForm):
-    slot = RadioField(_l("Choose a time"), validate_choice=False,
-                      validators=[InputRequired(_l("Choose a time"))])
 
 
 GREEK_PHONE = re.compile(r"^(\+30|0030)?(2[0-9]{9}|69[0-9]{8})$")
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     full_name = StringField(_l("Full name"), validators=[
         DataRequired(_l("Enter your full name")),
         Length(max=200, message=_l("Your name must be 200 characters or fewer"))])
@@ -96,7 +91,7 @@ ID_DOCUMENTS = (
 )
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     id_document = RadioField(_l("Which identity document will you show to the camera?"), choices=ID_DOCUMENTS,
                              validators=[InputRequired(_l("Choose the identity document you will show"))])
     files = MultipleFileField(_l("Supporting documents (optional)"))
@@ -110,7 +105,7 @@ NEEDS = (
 )
 
 
-class NeedsForm(FlaskForm):
+class NeedsForm(Form):
     needs = SelectMultipleField(_l("Do you need any of these during the call?"), choices=NEEDS,
                                 validators=[Optional()])
     third_person_name = StringField(_l("Their full name"), validators=[Length(max=200)])
@@ -139,7 +134,7 @@ class NeedsForm(FlaskForm):
                                          "like name@example.com")) from None
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     method = RadioField(_l("How do you want to receive the result?"), validate_choice=False,
                         validators=[InputRequired(_l("Choose how you want to receive the result"))])
     post_to = RadioField(_l("Where should we post it?"),
@@ -169,5 +164,5 @@ class DeliveryForm(FlaskForm):
             raise ValidationError(_l("Enter the town or city"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: the answers are already on the server."""

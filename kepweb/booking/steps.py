@@ -3,6 +3,11 @@
 A step that no longer applies is skipped; the next step is always the first
 one, in order, that applies and is not yet answered. Answers that a change
 makes meaningless are removed by `invalidate_after`, so they are asked again.
+
+Which steps apply, and in what order, follows the chosen category's rules as
+the scheduling API gives them (`requires_business`, `requires_municipality`,
+`delivery_methods`), never a category's name. Every function takes the
+`WizardState` (`get`, `category`).
 """
 
 from __future__ import annotations
@@ -21,26 +26,35 @@ class Step:
     answered: Callable[[dict], bool]
 
 
-def _always(_answers):
+def _always(_wizard):
     return True
 
 
 def _has(name):
-    return lambda answers: bool(answers.get(name))
+    return lambda wizard: bool(wizard.get(name))
 
 
-def _is_business(answers):
-    return answers.get("category") == "business"
+def _for_businesses(wizard):
+    return bool(wizard.category and wizard.category.requires_business)
 
 
-def _kep_step_applies(answers):
+def needs_municipality(wizard) -> bool:
+    """Served only in the citizen's municipality (municipal services, article 4.4)."""
+    return bool(wizard.category and wizard.category.requires_municipality)
+
+
+def delivery_methods(wizard) -> tuple[str, ...]:
+    return tuple(wizard.category.delivery_methods) if wizard.category else ()
+
+
+def _kep_step_applies(wizard):
     # "Anywhere" needs no KEP; neither does a municipality with just one (chosen for you).
-    return answers.get("municipality") not in (None, "anywhere")
+    return wizard.get("municipality") not in (None, "anywhere")
 
 
 STEPS = (
     Step("category", _l("What do you need help with?"), _always, _has("category")),
-    Step("business", _l("Which business are you acting for?"), _is_business, _has("business")),
+    Step("business", _l("Which business are you acting for?"), _for_businesses, _has("business")),
     Step("procedure", _l("Choose the procedure"), _always, _has("procedure")),
     Step("municipality", _l("Where would you like to be served?"), _always, _has("municipality")),
     Step("kep", _l("Choose the KEP"), _kep_step_applies, _has("kep")),
@@ -49,19 +63,19 @@ STEPS = (
     Step("document", _l("Your identity document"), _always, _has("document")),
     Step("needs", _l("Communication needs"), _always, _has("needs")),
     Step("delivery", _l("How do you want to receive the result?"), _always, _has("delivery")),
-    Step("check", _l("Check your answers"), _always, lambda answers: False),
+    Step("check", _l("Check your answers"), _always, lambda wizard: False),
 )
 BY_NAME = {step.name: step for step in STEPS}
 
 # Municipal procedures differ per municipality (article 4.4): there the place
 # comes first, then the procedure. Everywhere else the procedure comes first.
-MUNICIPAL_ORDER = ("category", "municipality", "kep", "procedure", "time", "details", "document", "needs",
-                   "delivery", "check")
+PLACE_FIRST_ORDER = ("category", "business", "municipality", "kep", "procedure", "time", "details", "document",
+                     "needs", "delivery", "check")
 
 
-def ordered(answers) -> list[Step]:
-    if answers.get("category") == "municipal":
-        return [BY_NAME[name] for name in MUNICIPAL_ORDER]
+def ordered(wizard) -> list[Step]:
+    if needs_municipality(wizard):
+        return [BY_NAME[name] for name in PLACE_FIRST_ORDER]
     return list(STEPS)
 
 # What each answer makes meaningless when it changes.
@@ -73,19 +87,19 @@ DEPENDENTS = {
 }
 
 
-def applicable(answers) -> list[Step]:
-    return [step for step in ordered(answers) if step.applies(answers)]
+def applicable(wizard) -> list[Step]:
+    return [step for step in ordered(wizard) if step.applies(wizard)]
 
 
-def next_step(answers) -> Step:
-    for step in applicable(answers):
-        if not step.answered(answers):
+def next_step(wizard) -> Step:
+    for step in applicable(wizard):
+        if not step.answered(wizard):
             return step
     return BY_NAME["check"]
 
 
-def previous_step(name, answers) -> Step | None:
-    steps = applicable(answers)
+def previous_step(name, wizard) -> Step | None:
+    steps = applicable(wizard)
     names = [step.name for step in steps]
     if name not in names:
         return None
@@ -93,33 +107,27 @@ def previous_step(name, answers) -> Step | None:
     return steps[index - 1] if index > 0 else None
 
 
-def number_of(name, answers) -> tuple[int, int]:
+def number_of(name, wizard) -> tuple[int, int]:
     """("Step 3 of 9"): the position among the steps that apply now, and how many there are."""
-    names = [step.name for step in applicable(answers)]
+    names = [step.name for step in applicable(wizard)]
     return (names.index(name) + 1 if name in names else len(names)), len(names)
 
 
-def may_show(name, answers) -> bool:
+def may_show(name, wizard) -> bool:
     """A step can be shown once every step before it that applies is answered."""
-    for step in applicable(answers):
+    for step in applicable(wizard):
         if step.name == name:
             return True
-        if not step.answered(answers):
+        if not step.answered(wizard):
             return False
     return False
 
 
-def invalidate_after(answers: dict, name: str, old_value) -> list[str]:
-    """Forget what a changed answer made meaningless; returns what was forgotten."""
-    if answers.get(name) == old_value:
-        return []
+def invalidate_after(wizard, name: str, old_value) -> dict:
+    """Forget what a changed answer made meaningless; returns what was forgotten, by name."""
+    if wizard.get(name) == old_value:
+        return {}
     dependents = DEPENDENTS.get(name, ())
-    if name == "municipality" and answers.get("category") == "municipal":
-        dependents = (*dependents, "procedure")
-    forgotten = [dependent for dependent in dependents if dependent in answers]
-    for dependent in forgotten:
-        answers.pop(dependent)
-    if name == "category" and answers.get("category") != "municipal" \
-            and (answers.get("delivery") or {}).get("method") == "pickup":
-        answers.pop("delivery", None)
-    return forgotten
+    if name == "municipality" and needs_municipality(wizard):
+        dependents = (*dependents, "procedure")  # each municipality offers its own procedures
+    return {dependent: wizard.pop_raw(dependent) for dependent in dependents if dependent in wizard}

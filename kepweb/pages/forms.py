@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from kepweb.forms import Form
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     problem = TextAreaField(
         _l("What is the problem?"),
         validators=[

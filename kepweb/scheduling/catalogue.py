@@ -46,6 +46,9 @@ class CategoriesClient(CachedClient):
     def categories(self) -> list[Category]:
         return parse_list(self._payload(), "categories", Category.parse)
 
+    def category(self, category_id: str) -> Category | None:
+        return next((category for category in self.categories() if category.id == category_id), None)
+
     def needs(self) -> list[Need]:
         return parse_list(self._payload(), "needs", Need.parse)
 

@@ -35,8 +35,12 @@
     function schedule(secondsLeft) {
       window.clearTimeout(warnTimer);
       window.clearTimeout(endTimer);
-      warnTimer = window.setTimeout(show, Math.max(0, secondsLeft - warnBefore) * 1000);
-      endTimer = window.setTimeout(function () { window.location.assign(expiredUrl); }, (secondsLeft + 1) * 1000);
+      warnTimer = window.setTimeout(function () { if (document.contains(warning)) { show(); } },
+        Math.max(0, secondsLeft - warnBefore) * 1000);
+      // A warning that htmx has swapped out is replaced by a fresh one with its own timers.
+      endTimer = window.setTimeout(function () {
+        if (document.contains(warning)) { window.location.assign(expiredUrl); }
+      }, (secondsLeft + 1) * 1000);
     }
     function show() {
       focusBefore = document.activeElement;
@@ -61,6 +65,11 @@
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (answer) {
+        // The next click extends from the new expiry (the server tells a repeated click by it).
+        if (answer.expires_at) {
+          Array.prototype.forEach.call(document.querySelectorAll("input[name=expires_at]"),
+            function (input) { input.value = answer.expires_at; });
+        }
         hide();
         schedule(answer.seconds_left);
       }).catch(function () { form.submit(); });

@@ -18,7 +18,7 @@ def answers_of(client_request):
         from flask import g
 
         g.citizen = MARIA
-        return state.load()
+        return state.current().answers
 
 
 def put_answers(client_request, **answers):
@@ -26,7 +26,7 @@ def put_answers(client_request, **answers):
         from flask import g
 
         g.citizen = MARIA
-        state.save(answers)
+        state.store().set(state.citizen_key(state.PREFIX), answers)
 
 
 def summary_links(page):

@@ -1,0 +1,81 @@
+"""The held time: taken, shown, extended, fitted to longer calls, let go.
+
+Functions here talk to the scheduling API and return what happened; they never
+redirect or flash. A refusal from the API propagates as a `SchedulingProblem`
+and `kepweb.refusals` says what the citizen sees. The hold is kept in the
+wizard's answers as a plain record (`as_record`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from kepweb import clock
+from kepweb.i18n import slot_label
+from kepweb.scheduling import SchedulingProblem, SchedulingUnavailable, clients
+from kepweb.scheduling.models import Hold, parse_moment
+
+log = logging.getLogger(__name__)
+
+
+def as_record(hold: Hold) -> dict:
+    return {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(), "end": hold.end.isoformat(),
+            "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": list(hold.needs)}
+
+
+@dataclass(frozen=True)
+class HeldTime:
+    """What the pages show of a hold."""
+
+    id: str
+    kep_id: str
+    start_at: datetime
+    end_at: datetime
+    expires: datetime
+    can_extend: bool
+    seconds_left: int
+
+    @property
+    def label(self) -> str:
+        return slot_label(self.start_at, self.end_at)
+
+    @property
+    def has_run_out(self) -> bool:
+        return self.seconds_left <= 0
+
+
+def held_time(record: dict | None) -> HeldTime | None:
+    if not record:
+        return None
+    expires = parse_moment(record["expires_at"])
+    return HeldTime(id=record["id"], kep_id=record["kep_id"], start_at=parse_moment(record["start"]),
+                    end_at=parse_moment(record["end"]), expires=expires, can_extend=bool(record["can_extend"]),
+                    seconds_left=max(0, int((expires - clock.now()).total_seconds())))
+
+
+def take(tax_id: str, *, category: str, procedure: str, kep_id: str, start: datetime, needs,
+         for_booking: str | None = None) -> dict:
+    hold = clients().holds.hold(tax_id, category=category, procedure=procedure, kep_id=kep_id, start=start,
+                                needs=needs, for_booking=for_booking)
+    return as_record(hold)
+
+
+def extend(tax_id: str, record: dict) -> dict:
+    return as_record(clients().holds.extend(tax_id, record["id"]))
+
+
+def refit(tax_id: str, record: dict, needs) -> dict:
+    """Needs lengthen the call: the same time, longer, if it still fits (else slot_taken)."""
+    return as_record(clients().holds.change_needs(tax_id, record["id"], needs))
+
+
+def let_go(tax_id: str, record: dict | None) -> None:
+    """Release a hold nobody needs any more. If that fails, it runs out by itself in minutes."""
+    if not record:
+        return
+    try:
+        clients().holds.release(tax_id, record["id"])
+    except (SchedulingUnavailable, SchedulingProblem) as error:
+        log.info("a hold was not released (it will run out by itself): %s", type(error).__name__)
