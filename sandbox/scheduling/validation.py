@@ -4,6 +4,7 @@ Greek and English, never a 500."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timezone
 
 from email_validator import EmailNotValidError, validate_email
@@ -38,6 +39,10 @@ class Checker:
             self.fail(field, "Η τιμή πρέπει να είναι κείμενο", "The value must be text")
             return ""
         value = " ".join(value.split())
+        if any(unicodedata.category(character) in ("Cc", "Cs") for character in value):
+            # NUL, escape and the like are never typed: stored, they would reach emails and employees.
+            self.fail(field, "Αφαιρέστε τους χαρακτήρες ελέγχου", "Remove the control characters")
+            return ""
         if len(value) > max_length:
             self.fail(field, f"Γράψτε έως {max_length} χαρακτήρες", f"Write {max_length} characters or fewer")
         return value

@@ -370,3 +370,11 @@ def test_reference_data_is_loaded_once(settings, service):
     assert database.execute("SELECT COUNT(*) FROM employees").fetchone()[0] == 870
     assert database.execute("SELECT COUNT(*) FROM municipalities").fetchone()[0] == 112
     assert database.execute("SELECT COUNT(*) FROM procedures").fetchone()[0] >= 60
+
+
+def test_control_characters_in_a_booking_are_refused(api):
+    hold = api.hold(athens(2026, 12, 1, 9, 0)).json
+    answer = api.book(hold["id"], contact={"name": "Μαρία\x00", "email": "m@example.com", "phone": "6912345678",
+                                           "address": {"street": "Ερμού 10", "postcode": "10563", "town": "Αθήνα"}})
+    assert answer.status_code == 422 and answer.json["code"] == "validation"
+    assert answer.json["errors"]["contact.name"]["en"] == "Remove the control characters"
