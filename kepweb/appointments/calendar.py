@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from kepweb import clock
+
 
 ATHENS = ZoneInfo("Europe/Athens")
 
@@ -20,7 +22,7 @@ def appointment_calendar(booking, language: str, join_url: str) -> bytes:
                                               last_date=booking.end.date()))
     event = Event()
     event.add("uid", f"{booking.reference}@mykeplive.example")
-    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstamp", clock.now())
     event.add("dtstart", booking.start.astimezone(ATHENS))
     event.add("dtend", booking.end.astimezone(ATHENS))
     title = booking.procedure_title.in_language(language)

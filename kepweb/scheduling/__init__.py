@@ -11,17 +11,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from kepweb.scheduling.base import (
-    ApiClient, HoldExpired, InvalidRequest, NotAllowed, NotFound, OutsideHours, SchedulingProblem,
-    SchedulingUnavailable, SlotTaken,
-)
+from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 
-__all__ = [
-    "ApiClient", "SchedulingUnavailable", "SchedulingProblem", "SlotTaken", "HoldExpired", "OutsideHours",
-    "NotAllowed", "InvalidRequest", "NotFound", "Clients", "clients", "init_app",
-]
+__all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
 
 
 @dataclass(frozen=True)

@@ -41,39 +41,13 @@ class SchedulingProblem(Exception):
         return errors if isinstance(errors, dict) else {}
 
 
-class SlotTaken(SchedulingProblem):
-    """Somebody else got the time first, or the longer call no longer fits."""
-
-
-class HoldExpired(SchedulingProblem):
-    """The time was held for too long and is free again."""
-
-
-class OutsideHours(SchedulingProblem):
-    """The time cannot be booked (notice, horizon, hours, holiday)."""
-
-
-class NotAllowed(SchedulingProblem):
-    """The rules forbid it, e.g. a second appointment for the same procedure."""
-
-
-class InvalidRequest(SchedulingProblem):
-    """Some values are missing or wrong; `field_errors` says which."""
-
-
 class NotFound(SchedulingProblem):
     """No such thing, or not the citizen's (the API does not say which)."""
 
 
-PROBLEM_CLASSES = {
-    "slot_taken": SlotTaken,
-    "hold_expired": HoldExpired,
-    "outside_hours": OutsideHours,
-    "not_allowed": NotAllowed,
-    "validation": InvalidRequest,
-    "idempotency_conflict": InvalidRequest,
-    "not_found": NotFound,
-}
+# A problem's `code` says what it is (kepweb/refusals.py maps each code to a page);
+# "not found" has a class of its own because views ask for one booking and must say 404.
+PROBLEM_CLASSES = {"not_found": NotFound}
 
 
 def _session(retries: int) -> requests.Session:

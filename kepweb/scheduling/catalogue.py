@@ -15,7 +15,7 @@ from cachetools import TTLCache, cachedmethod
 from cachetools.keys import methodkey
 
 from kepweb.scheduling.base import ApiClient
-from kepweb.scheduling.models import Category, Kep, Municipality, Need, Procedure, parse_list
+from kepweb.scheduling.models import Category, Kep, Municipality, Procedure, parse_list
 
 CATALOGUE_SECONDS = 300
 
@@ -48,9 +48,6 @@ class CategoriesClient(CachedClient):
 
     def category(self, category_id: str) -> Category | None:
         return next((category for category in self.categories() if category.id == category_id), None)
-
-    def needs(self) -> list[Need]:
-        return parse_list(self._payload(), "needs", Need.parse)
 
 
 class PlacesClient(CachedClient):

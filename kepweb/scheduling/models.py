@@ -91,7 +91,6 @@ class Category:
     id: str
     name: LocalText
     description: LocalText
-    slot_minutes: int
     requires_municipality: bool
     requires_business: bool
     delivery_methods: tuple[str, ...]
@@ -100,20 +99,9 @@ class Category:
     def parse(cls, raw) -> "Category":
         return cls(
             id=str(raw["id"]), name=LocalText.parse(raw["name"]), description=LocalText.parse(raw["description"]),
-            slot_minutes=int(raw["slot_minutes"]), requires_municipality=bool(raw["requires_municipality"]),
+            requires_municipality=bool(raw["requires_municipality"]),
             requires_business=bool(raw["requires_business"]), delivery_methods=tuple(raw["delivery_methods"]),
         )
-
-
-@dataclass(frozen=True)
-class Need:
-    id: str
-    name: LocalText
-    extra_minutes: int
-
-    @classmethod
-    def parse(cls, raw) -> "Need":
-        return cls(id=str(raw["id"]), name=LocalText.parse(raw["name"]), extra_minutes=int(raw["extra_minutes"]))
 
 
 @dataclass(frozen=True)
@@ -157,8 +145,6 @@ class Slot:
 class Hold:
     id: str
     kep_id: str
-    category: str
-    procedure: str
     needs: tuple[str, ...]
     start: datetime
     end: datetime
@@ -168,8 +154,7 @@ class Hold:
     @classmethod
     def parse(cls, raw) -> "Hold":
         return cls(
-            id=str(raw["id"]), kep_id=str(raw["kep_id"]), category=str(raw["category"]),
-            procedure=str(raw["procedure"]), needs=tuple(raw["needs"]), start=parse_moment(raw["start"]),
+            id=str(raw["id"]), kep_id=str(raw["kep_id"]), needs=tuple(raw["needs"]), start=parse_moment(raw["start"]),
             end=parse_moment(raw["end"]), expires_at=parse_moment(raw["expires_at"]),
             can_extend=bool(raw["can_extend"]),
         )

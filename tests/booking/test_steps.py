@@ -213,3 +213,14 @@ def test_the_htmx_search_answers_with_the_results_only(citizen_request):
     response = citizen_request.client.get("/book/procedure?q=ekaa", headers={
         "HX-Request": "true", "HX-Target": "search-results"})
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="search-results">') and "<main" not in body and "<html" not in body
+    assert "ΕΚΑΑ" in body or "EKAA" in body.upper()
+
+
+@pytest.mark.parametrize("url", ["/book/procedure", "/book/municipality", "/municipalities"])
+def test_one_search_box_everywhere_answered_by_the_server_with_the_fragment(citizen_request, url):
+    put_answers(citizen_request, category="information", procedure="child-benefit")
+    box = citizen_request.get(url).find("input", id="q")
+    assert box["data-hx-target"] == "#search-results" and box["data-hx-swap"] == "outerHTML"
+    assert not box.has_attr("data-hx-select"), "the server sends the fragment: nothing to pick on the client"
