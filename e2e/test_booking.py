@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from e2e.a11y import axe_violations, page_problems
+from e2e.a11y import axe_violations, collect_console_errors, page_problems
 from e2e.conftest import new_context
 from e2e.wizard import CONTACT, STEP_TITLES, SUBMIT, Wizard, every_step, minimal_pdf, sign_in, wait_for_outbox
 from tests.live_service import LiveService
@@ -182,8 +182,7 @@ def test_every_step_and_state_is_accessible(signed_in, live_service, tmp_path, l
     scripts = javascript == "js-on"
     # Scripts blocked: what a browser without JavaScript renders, where axe can run (see e2e/conftest.py).
     page = signed_in(live_service, A11Y_USERS[language], language, block_scripts=not scripts).new_page()
-    console_errors = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    console_errors = collect_console_errors(page)
     page.goto("/book")
     wizard = Wizard(page, language, scripts=scripts, strict=False)
     problems, reached = {}, None
