@@ -34,9 +34,40 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+def collect_console_errors(page) -> list[tuple[str, str]]:
+    """The page's console errors from now on, each with the URL it is about (for
+    "Failed to load resource", the resource that failed). Clear the list between states."""
+    errors: list[tuple[str, str]] = []
+    page.on("console", lambda message: errors.append((message.text, (message.location or {}).get("url", "")))
+            if message.type == "error" else None)
+    return errors
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def unexpected_console_errors(page, scripts, console_errors) -> list[str]:
+    """Every console error but two that are meant to be: the page itself answered
+    with an error status (the 404, 500, 503 and 400 pages), and, with our scripts
+    blocked (`scripts` False), the scripts we blocked. A stylesheet, a font, an
+    image or a script that fails to load is a finding."""
+    found = []
+    for text, url in console_errors:
+        if "Failed to load resource" in text:
+            if url and _without_fragment(url) == _without_fragment(page.url):
+                continue  # the error page itself
+            if not scripts and "ERR_FAILED" in text and url.split("?", 1)[0].endswith(".js"):
+                continue  # a script we blocked on purpose
+        found.append(f"console error: {text}" + (f" ({url})" if url else ""))
+    return found
+
+
 def page_problems(page, language, scripts, console_errors) -> list[str]:
     """What every page must be in a browser: no axe violation, one h1, the right
-    <html lang>, no sideways scrolling, no console error (a 4xx/5xx page is meant to be one)."""
+    <html lang>, no sideways scrolling, no console error (but those
+    `unexpected_console_errors` expects). `console_errors` comes from
+    `collect_console_errors`."""
     found = axe_violations(page)
     if page.locator("h1").count() != 1:
         found.append("not exactly one h1")
@@ -44,6 +75,4 @@ def page_problems(page, language, scripts, console_errors) -> list[str]:
         found.append("wrong <html lang>")
     if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
         found.append("scrolls sideways")
-    found += [error for error in console_errors if "Failed to load resource" not in error
-              and not (not scripts and "ERR_FAILED" in error)]
-    return found
+    return found + unexpected_console_errors(page, scripts, console_errors)

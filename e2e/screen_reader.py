@@ -130,10 +130,17 @@ def press(page: Page, key: str) -> list[str]:
     }""", key)
 
 
-def said_together(phrases: list[str], *texts: str) -> bool:
-    """Whether one phrase says all `texts` and is more than any one of them: a
-    field with its label, hint and error, not a label or a paragraph read alone."""
-    wanted = [normalise(text) for text in texts if normalise(text)]
+def said_together(phrases: list[str], name: str, *notes: str) -> bool:
+    """Whether one phrase says the field's `name` (its label or legend) with all
+    its `notes` (hints, errors) and is more than any one of them: a field with its
+    label, hint and error, not a label or a paragraph read alone.
+
+    A field without a name is never said together: there is nothing to say it by
+    (an empty label, or a hint that belongs to no field, is a fault, not a pass)."""
+    name = normalise(name)
+    if not name:
+        return False
+    wanted = [name] + [normalise(note) for note in notes if normalise(note)]
     return any(
         all(text in phrase for text in wanted) and phrase not in wanted
         for phrase in map(normalise, phrases)

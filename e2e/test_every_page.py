@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.a11y import page_problems
+from e2e.a11y import collect_console_errors, page_problems
 from e2e.conftest import new_context
 
 pytestmark = pytest.mark.browser
@@ -59,10 +59,9 @@ def test_every_page_is_accessible(browser, live_service, service_without_api, la
     context.add_cookies([{"name": "kepweb_lang", "value": language, "url": service_without_api.url}])
     states = dict(STATES, **{"service-unavailable": lambda page, _base: page.goto(f"{service_without_api.url}/municipalities")})
     page = context.new_page()
-    foreign_requests, console_errors = [], []
+    foreign_requests, console_errors = [], collect_console_errors(page)
     page.on("request", lambda request: foreign_requests.append(request.url)
             if not request.url.startswith(("http://127.0.0.1", "data:")) else None)
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
 
     problems = {}
     for name, reach in states.items():

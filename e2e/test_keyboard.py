@@ -3,8 +3,12 @@ keys alone (and text typed into text fields), in Greek and in English.
 
 After every key, focus is checked: it is on an element, never lost to the
 <body> (also right after each htmx swap), on screen, not under anything fixed
-(the warnings at the bottom of the screen), and it shows: an outline, a ring
-(box shadow) or digigov's yellow block under links. The only elements that
+(the warnings at the bottom of the screen), and it shows: the element (its
+labels, their ::before and ::after) looks different with focus than without it,
+in a way that can be seen: its outline, ring (box shadow), background, border,
+colour or underline. A style that is there anyway (digigov's buttons always have
+a box shadow) is not a focus indicator, nor is a change nobody sees (the offset
+of an outline that is not drawn, the colour of a border 0 px wide). The only elements that
 take focus without showing it are the headings and <main> that our script or
 the skip link move focus to (tabindex="-1", never reached with Tab).
 
@@ -43,7 +47,6 @@ TEXT_FIELDS = "input[type=text], input[type=email], input[type=tel], input[type=
               "input:not([type]), textarea"
 # Where our script (after a swap) or the skip link puts focus: not a control, so no indicator.
 LANDING_POINTS = 'h1[tabindex="-1"], h2[tabindex="-1"], main[tabindex="-1"]'
-FOCUS_YELLOW = "rgb(255, 221, 0)"
 
 # Which tab stop an element is: its place in the page; a radio group is one stop.
 STOP = """const stop = el => {
@@ -67,12 +70,53 @@ TAB_STOPS = """() => { %s
   return stops;
 }""" % STOP
 
-# What the focused element is and whether its focus shows, in one look.
+# What the focused element is and whether its focus shows, in one look: how the
+# element, its labels and their ::before and ::after look with focus and without
+# it (focus taken away for a moment and given back, transitions run to their end),
+# counting only what can be seen.
 FOCUS = """landing => { %s
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
-  const s = getComputedStyle(el), rect = el.getBoundingClientRect();
   const transparent = colour => colour === 'transparent' || /rgba\\(.*,\\s*0\\)$/.test(colour);
+  const drawn = (style, width, colour) => style !== 'none' && style !== 'hidden' && parseFloat(width) > 0
+      && !transparent(colour);
+  // What of one box can be seen: an outline or a border only when drawn, an underline only when there.
+  const seen = style => {
+    const v = name => style.getPropertyValue(name);
+    const sides = ['top', 'right', 'bottom', 'left'].map(side =>
+        drawn(v(`border-${side}-style`), v(`border-${side}-width`), v(`border-${side}-color`))
+            ? `${v(`border-${side}-style`)} ${v(`border-${side}-width`)} ${v(`border-${side}-color`)}` : 'none');
+    return {
+      outline: drawn(v('outline-style'), v('outline-width'), v('outline-color'))
+          ? [v('outline-style'), v('outline-width'), v('outline-color'), v('outline-offset')].join(' ') : 'none',
+      'box-shadow': v('box-shadow'),
+      background: `${v('background-color')} ${v('background-image')}`,
+      border: sides.join(' / '),
+      color: v('color'),
+      underline: v('text-decoration-line') === 'none' ? 'none'
+          : [v('text-decoration-line'), v('text-decoration-thickness'), v('text-decoration-color')].join(' '),
+    };
+  };
+  const settle = () => document.getAnimations().forEach(a => { if (a instanceof CSSTransition) a.finish(); });
+  const parts = [el, ...(el.labels || [])];
+  const look = () => {
+    settle();
+    const all = {};
+    parts.forEach((part, index) => [null, '::before', '::after'].forEach(pseudo => {
+      const style = getComputedStyle(part, pseudo);
+      if (pseudo && style.getPropertyValue('content') === 'none') return;  // no such box
+      Object.entries(seen(style)).forEach(([name, value]) => { all[`${index ? 'label' : 'element'}${pseudo || ''} ${name}`] = value; });
+    }));
+    return all;
+  };
+  const withFocus = look();
+  el.blur();
+  const withoutFocus = look();
+  el.focus({preventScroll: true});
+  const restored = document.activeElement === el && JSON.stringify(look()) === JSON.stringify(withFocus);
+  const keys = [...new Set([...Object.keys(withFocus), ...Object.keys(withoutFocus)])];
+  const changed = keys.filter(key => withFocus[key] !== withoutFocus[key]);
+  const rect = el.getBoundingClientRect();
   // The middle of its first line box: a link that wraps has a box wider than its words.
   const line = el.getClientRects()[0] || rect;
   const centre = document.elementFromPoint(
@@ -81,16 +125,17 @@ FOCUS = """landing => { %s
   return {
     stop: stop(el),
     name: named(el),
-    shows: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !transparent(s.outlineColor))
-           || s.boxShadow !== 'none' || s.backgroundColor === '%s',
+    shows: changed.length > 0,
+    restored,
     landing: el.matches(landing),
-    style: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor].join(' | '),
+    style: changed.length ? changed.map(key => `${key}: ${withoutFocus[key]} -> ${withFocus[key]}`).join('; ')
+        : 'it looks the same with and without focus: ' + JSON.stringify(withFocus),
     // The browser scrolls a focused element into view; nothing fixed may lie over it.
     inView: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
     covered: !!centre && !(el.contains(centre) || centre.contains(el) || [...(el.labels || [])].some(l => l.contains(centre))),
     coveredBy: centre ? centre.tagName.toLowerCase() + [...centre.classList].map(c => '.' + c).join('') : '',
   };
-}""" % (STOP, FOCUS_YELLOW)
+}""" % STOP
 
 
 class Keyboard:
@@ -109,6 +154,7 @@ class Keyboard:
         """Focus is on something, and shows (unless on a landing point), in view, uncovered."""
         focused = self.focus()
         assert focused, f"after {after} focus is lost to the body, on {self.page.url}"
+        assert focused["restored"], f"after {after} focus could not be given back to {focused['name']} as it was"
         assert focused["shows"] or focused["landing"], \
             f"after {after} focus does not show on {focused['name']}: {focused['style']}"
         assert focused["inView"], f"after {after} {focused['name']} has focus but is off screen"

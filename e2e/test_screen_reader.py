@@ -114,8 +114,10 @@ def field_problems(page, whole) -> list[str]:
     problems = []
     for field in page.evaluate(FIELDS_OF_THE_PAGE):
         notes = field["hints"] + field["errors"]
-        if not said_together(whole, field["name"], *notes):
-            problems.append(f"{field['name'] or 'no field'!r} is not said with {notes}")
+        if not field["name"]:
+            problems.append(f"a field (or a hint or error of no field) has no name to be said by: {notes}")
+        elif not said_together(whole, field["name"], *notes):
+            problems.append(f"{field['name']!r} is not said with {notes}")
     return problems
 
 

@@ -13,6 +13,10 @@ through tools/a11y/check-pages.mjs, connected to the same Chromium; the Nu HTML
 Checker reads the page's markup as it is then. The walks are the browser tests'
 own (e2e/), so the report and the tests see the same states.
 
+Before any walk, a control page made with known faults is checked by every
+checker: if one of them finds nothing there, it is not working, its zeros would
+prove nothing, and the script stops (exit status 1) without writing the report.
+
 Without JavaScript the pages are checked by the browser tests (axe-core on every
 page and state with our scripts blocked).
 """
@@ -84,6 +88,7 @@ class Checkers:
     def __init__(self, devtools_url: str, markup_folder: Path):
         self.markup_folder = markup_folder
         self.results: list[Result] = []
+        self.markup: dict[int, Path] = {}  # id(result): the file its markup was kept in
         self.node = subprocess.Popen(
             ["node", str(CHECKERS / "check-pages.mjs"), devtools_url],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=CHECKERS,
@@ -110,11 +115,13 @@ class Checkers:
         self.results.append(result)
         print(f"  {language} {state}: axe {len(result.axe)}, pa11y {len(result.pa11y)}, "
               f"Lighthouse {result.lighthouse_score}{' ERROR ' + result.error if result.error else ''}", flush=True)
+        return result
 
     def _keep_markup(self, page, result: Result):
         # The markup as it is now (after htmx swaps), for the Nu checker at the end.
-        name = f"{len(self.results):03d}-{result.language}-{result.state}.html"
-        (self.markup_folder / name).write_text(page.content(), encoding="utf-8")
+        path = self.markup_folder / f"{len(self.results):03d}-{result.language}-{result.state}.html"
+        path.write_text(page.content(), encoding="utf-8")
+        self.markup[id(result)] = path
 
     def _ask_node(self, page) -> dict:
         token = f"check-{len(self.results)}-{time.monotonic_ns()}"
@@ -127,11 +134,15 @@ class Checkers:
         self.node.stdin.close()
         self.node.wait(timeout=30)
 
-    def check_markup_with_nu(self):
-        """One run of the Nu HTML Checker over every page's markup kept on the way."""
+    def check_markup_with_nu(self, results: list[Result] | None = None):
+        """One run of the Nu HTML Checker over the markup kept on the way (of `results`, or of every page)."""
+        results = self.results if results is None else results
+        if not results:
+            return
+        files = {self.markup[id(result)].name: result for result in results}
         completed = subprocess.run(
             ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--also-check-svg",
-             *sorted(str(path) for path in self.markup_folder.glob("*.html"))],
+             *sorted(str(self.markup_folder / name) for name in files)],
             capture_output=True, text=True, check=True,
         )
         by_file = defaultdict(list)
@@ -139,8 +150,8 @@ class Checkers:
             kind = "warning" if message.get("subType") == "warning" else message["type"]
             if kind in {"error", "warning"}:
                 by_file[Path(message["url"].removeprefix("file:")).name].append(f"{kind}: {message['message']}")
-        for number, result in enumerate(self.results):
-            result.nu = by_file.get(f"{number:03d}-{result.language}-{result.state}.html", [])
+        for name, result in files.items():
+            result.nu = by_file.get(name, [])
 
 
 # -- the walks: each brings a page to one state after another -------------------------------
@@ -201,15 +212,32 @@ def session_timeout(context, services, _language):
     yield page, "session-timeout-warning"
 
 
-def control_page(context, services, language):
-    if language != LANGUAGES[0]:  # once is enough
-        return
-    page = context.new_page()
-    page.goto(f"{services.main.url}/a11y/known-faults")
-    yield page, CONTROL
+WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, my_appointments, session_timeout]
 
 
-WALKS = [control_page, information_pages, sign_in_flow, booking_wizard, held_time, my_appointments, session_timeout]
+class ControlNotCaught(Exception):
+    """A checker found nothing on the page with known faults: it is not working."""
+
+
+def check_the_control_page(browser, services, checkers) -> Result:
+    """The page with known faults, checked by every checker before anything else."""
+    language = LANGUAGES[0]
+    print(f"{language}: the control page with known faults", flush=True)
+    context = new_context(browser, services.main.url, language)
+    try:
+        page = context.new_page()
+        page.goto(f"{services.main.url}/a11y/known-faults")
+        control = checkers.check(page, CONTROL, language)
+    finally:
+        context.close()
+    checkers.check_markup_with_nu([control])
+    print(control_line(control), flush=True)
+    asleep = [checker for checker, caught in control_is_caught([control]).items() if not caught]
+    if asleep:
+        raise ControlNotCaught(f"these checkers found nothing on the page with known faults: {', '.join(asleep)} "
+                               f"({control_counts(control)}{'; ' + control.error if control.error else ''}); "
+                               "they are not working, so no report is written")
+    return control
 
 
 # -- the services the walks need -------------------------------------------------------------
@@ -248,9 +276,10 @@ def run(only: str | None) -> tuple[list[Result], dict]:
                                              args=[*CHROMIUM_FLAGS, f"--remote-debugging-port={port}"])
         checkers = Checkers(f"http://127.0.0.1:{port}", scratch / "markup")
         try:
+            control = check_the_control_page(browser, services, checkers)
             for language in LANGUAGES:
                 for walk in WALKS:
-                    if only and only not in walk.__name__ and walk is not control_page:
+                    if only and only not in walk.__name__:
                         continue
                     print(f"{language}: {walk.__name__}", flush=True)
                     context = new_context(browser, services.main.url, language)
@@ -261,7 +290,7 @@ def run(only: str | None) -> tuple[list[Result], dict]:
                             checkers.check(page, state, language)
                     finally:
                         context.close()
-            checkers.check_markup_with_nu()
+            checkers.check_markup_with_nu([result for result in checkers.results if result is not control])
         finally:
             checkers.close()
             versions = {"Chromium": browser.version, "axe-core": checkers.axe_version, **checker_versions()}
@@ -279,13 +308,31 @@ def checker_versions() -> dict:
 
 
 def control_is_caught(results: list[Result]) -> dict[str, bool]:
-    """Whether each checker found faults on the control page (in every language checked)."""
+    """Whether each checker found faults on the control page (in every language checked).
+    No control page checked: no checker is known to work."""
     controls = [result for result in results if result.state == CONTROL]
     return {
         "axe": all(result.axe for result in controls), "pa11y": all(result.pa11y for result in controls),
         "Nu": all(result.nu for result in controls),
-        "Lighthouse": all((result.lighthouse_score or 100) < 100 for result in controls),
-    } if controls else {}
+        # A Lighthouse that could not run has no score: that is not a catch.
+        "Lighthouse": all(result.lighthouse_score is not None and result.lighthouse_score < 100
+                          for result in controls),
+    } if controls else {"axe": False, "pa11y": False, "Nu": False, "Lighthouse": False}
+
+
+def control_counts(result: Result) -> str:
+    return (f"axe {len(result.axe)}, pa11y {len(result.pa11y)}, Nu {len(result.nu)}, "
+            f"Lighthouse {'could not run' if result.lighthouse_score is None else result.lighthouse_score}")
+
+
+def control_line(result: Result) -> str:
+    caught = control_is_caught([result])
+    missed = [checker for checker, found in caught.items() if not found]
+    return (f"Control: a page made with known faults (no language, an empty title, an image without "
+            f"alternative text, a field without a label, a duplicated id, an empty link, an invalid "
+            f"attribute), checked first in {result.language}: {control_counts(result)}. "
+            + ("Every checker finds it, so its zeros above are not for want of looking." if not missed else
+               f"{', '.join(missed)} found nothing there: {'its' if len(missed) == 1 else 'their'} zeros prove nothing."))
 
 
 def markdown(results: list[Result], versions: dict, seconds: float) -> str:
@@ -332,11 +379,7 @@ def markdown(results: list[Result], versions: dict, seconds: float) -> str:
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", f"{len(states)} states in each language, {len(results)} pages checked.", ""]
     for result in control:
-        lines.append(f"Control: a page made with known faults (no language, an empty title, an image without "
-                     f"alternative text, a field without a label, a duplicated id, an empty link, an invalid "
-                     f"attribute), checked first in {result.language}: axe {len(result.axe)}, pa11y "
-                     f"{len(result.pa11y)}, Nu {len(result.nu)}, Lighthouse {result.lighthouse_score}. Every "
-                     f"checker finds it, so its zeros above are not for want of looking.")
+        lines.append(control_line(result))
     lines.append("")
     lines += summary_lines(results) + [""] + findings_lines(results)
     return "\n".join(lines).rstrip() + "\n"
@@ -382,7 +425,13 @@ def main():
     parser.add_argument("--only", help="run only the walks whose name contains this (for a quick look)")
     arguments = parser.parse_args()
     started = time.monotonic()
-    results, versions = run(arguments.only)
+    try:
+        results, versions = run(arguments.only)
+    except ControlNotCaught as asleep:
+        sys.exit(str(asleep))
+    asleep = [checker for checker, caught in control_is_caught(results).items() if not caught]
+    if asleep:  # run() stops first; this is the last guard before writing
+        sys.exit(f"these checkers found nothing on the page with known faults: {', '.join(asleep)}")
     report = markdown(results, versions, time.monotonic() - started)
     arguments.output.write_text(report, encoding="utf-8")
     raw = ROOT / "build" / "accessibility-report.json"
@@ -390,9 +439,6 @@ def main():
     raw.write_text(json.dumps([result.__dict__ for result in results], ensure_ascii=False, indent=1), encoding="utf-8")
     checked = [result for result in results if result.state != CONTROL]
     print("\n".join(summary_lines(checked)))
-    asleep = [checker for checker, caught in control_is_caught(results).items() if not caught]
-    if asleep:
-        sys.exit(f"these checkers found nothing on the page with known faults: {', '.join(asleep)}")
     print(f"written: {arguments.output.relative_to(ROOT) if arguments.output.is_relative_to(ROOT) else arguments.output}"
           f" (details: {raw.relative_to(ROOT)})")
 

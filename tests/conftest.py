@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
@@ -13,9 +14,12 @@ from werkzeug.serving import make_server
 from kepweb import create_app
 from sandbox import outbox as outbox_module
 from sandbox import scheduling
+from tests.clock import SandboxClock
 from tests.page_checks import check_page
 
 API_TOKEN = "test-token"
+ADMIN_TOKEN = "test-admin-token"
+HOLD_MINUTES = 10
 
 
 def free_port() -> int:
@@ -38,14 +42,36 @@ class ServerThread:
 
 
 @pytest.fixture(scope="module")
-def scheduling_api(tmp_path_factory, outbox_server):
+def scheduling_database(tmp_path_factory):
+    """The sandbox scheduling service's SQLite file, one per test module."""
+    return tmp_path_factory.mktemp("scheduling") / "scheduling.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def module_sandbox_clock():
+    return SandboxClock()
+
+
+@pytest.fixture
+def sandbox_clock(module_sandbox_clock):
+    """The scheduling service's clock, settable (`behind`), back to real time after the test."""
+    yield module_sandbox_clock
+    module_sandbox_clock.behind = timedelta(0)
+
+
+@pytest.fixture(scope="module")
+def scheduling_api(scheduling_database, outbox_server, module_sandbox_clock):
     """The reference service on a real port, with a database of its own for each
-    test module, so that one module's bookings never take another's times."""
+    test module, so that one module's bookings never take another's times. Its
+    clock is real time unless a test sets `sandbox_clock`."""
     settings = scheduling.Settings(
-        database=tmp_path_factory.mktemp("scheduling") / "scheduling.sqlite3",
+        database=scheduling_database,
         frontend_token=API_TOKEN,
+        admin_token=ADMIN_TOKEN,
         smtp_port=outbox_server.port,
         background_loops=False,
+        hold_minutes=HOLD_MINUTES,
+        clock=module_sandbox_clock,
     )
     server = ServerThread(scheduling.create_app(settings))
     yield f"{server.url}/v1"

@@ -1,7 +1,6 @@
 """Error pages, and what the citizen sees when the scheduling API misbehaves."""
 
 import threading
-import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -35,13 +34,16 @@ class MisbehavingApi:
 
     def __init__(self, behaviour):
         self.behaviour = behaviour
+        # "slow": no answer until the test has seen what the citizen sees (never a
+        # guess at how long is longer than the client's timeout).
+        self.answer_now = threading.Event()
         self.server = make_server("127.0.0.1", 0, self, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.port}/v1"
 
     def __call__(self, environ, start_response):
         if self.behaviour == "slow":
-            time.sleep(2)
+            self.answer_now.wait(timeout=60)
             body, status, kind = b'{"municipalities": []}', "200 OK", "application/json"
         elif self.behaviour == "html":
             body, status, kind = b"<html>proxy error</html>", "200 OK", "text/html"
@@ -65,13 +67,15 @@ def unreachable_api_url():
 @pytest.mark.parametrize("behaviour", ["down", "slow", "html", "wrong-shape", "bad-gateway"])
 @pytest.mark.parametrize("language, heading", [("el", "η υπηρεσία δεν είναι διαθέσιμη"), ("en", "Sorry, the service is unavailable")])
 def test_a_misbehaving_api_gives_a_clear_page_in_the_citizens_language(app_config, behaviour, language, heading):
-    if behaviour == "down":
-        url = unreachable_api_url()
-    else:
-        url = MisbehavingApi(behaviour).url
+    api = None if behaviour == "down" else MisbehavingApi(behaviour)
+    url = unreachable_api_url() if api is None else api.url
     app = create_app({**app_config, "SCHEDULING_API_URL": url, "SCHEDULING_API_TIMEOUT": 0.5})
     client = PageClient(app.test_client())
     client.use_language(language)
-    page = client.get("/municipalities?q=abc", expected_status=503)
+    try:
+        page = client.get("/municipalities?q=abc", expected_status=503)
+    finally:
+        if api is not None:
+            api.answer_now.set()
     assert text_of(page.h1).endswith(heading)
     assert page.find("a", href="/municipalities?q=abc"), "a way to try again"

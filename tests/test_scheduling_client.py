@@ -4,7 +4,6 @@ and against a misbehaving server for the faults."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import pytest
@@ -94,10 +93,14 @@ class FlakyServer:
     """Answers with `failures` errors (or a bad body), then with `good`."""
 
     def __init__(self, failures=0, status="503 Service Unavailable", body=b"{}", content_type="application/json",
-                 delay=0.0, good=b'{"municipalities": []}'):
+                 hold_answers=False, good=b'{"municipalities": []}'):
         self.calls = []
         self.failures, self.status, self.body, self.content_type = failures, status, body, content_type
-        self.delay, self.good = delay, good
+        self.good = good
+        # `hold_answers`: no answer until the test sets `answer_now` (a slow API, with no guess at how slow).
+        self.answer_now = threading.Event()
+        if not hold_answers:
+            self.answer_now.set()
         self.server = make_server("127.0.0.1", 0, self, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.config = {"SCHEDULING_API_URL": f"http://127.0.0.1:{self.server.port}/v1",
@@ -105,7 +108,7 @@ class FlakyServer:
 
     def __call__(self, environ, start_response):
         self.calls.append(environ["REQUEST_METHOD"])
-        time.sleep(self.delay)
+        self.answer_now.wait(timeout=60)
         if len(self.calls) <= self.failures:
             start_response(self.status, [("Content-Type", self.content_type)])
             return [self.body]
@@ -133,11 +136,14 @@ def test_a_post_with_idempotency_key_is_retried():
 
 
 def test_a_slow_api_times_out():
-    # The answer would come after 1 s, and it would be a good one: only the
-    # 0.5 s read timeout turns it into "unavailable".
-    server = FlakyServer(delay=1.0)
-    with pytest.raises(SchedulingUnavailable):
-        ApiClient(server.config, retries=0).get("/municipalities")
+    # The answer comes only after the client has given up, and it is a good one:
+    # only the 0.5 s read timeout turns it into "unavailable".
+    server = FlakyServer(hold_answers=True)
+    try:
+        with pytest.raises(SchedulingUnavailable):
+            ApiClient(server.config, retries=0).get("/municipalities")
+    finally:
+        server.answer_now.set()
     assert server.calls == ["GET"]
 
 

@@ -9,7 +9,8 @@ import pytest
 from kepweb import create_app
 from kepweb.booking import state
 from tests.booking.conftest import MARIA, sign_in_as
-from tests.conftest import PageClient
+from kepweb.scheduling import HoldExpired
+from tests.conftest import HOLD_MINUTES, PageClient
 from tests.page_checks import text_of
 
 
@@ -150,14 +151,28 @@ def test_a_third_person_needs_a_name_and_email(citizen_request):
         "Enter the third person's email address, so that the KEP can invite them"]
 
 
-def test_an_expired_hold_sends_you_back_to_choose_a_time_with_every_answer_kept(citizen_request):
-    past = datetime.now(timezone.utc) - timedelta(seconds=1)
-    hold = {"id": "h", "kep_id": "kep-psara-1", "start": past.isoformat(), "end": past.isoformat(),
-            "expires_at": past.isoformat(), "can_extend": True}
+def test_an_expired_hold_sends_you_back_to_choose_a_time_with_every_answer_kept(citizen_request, sandbox_clock):
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1", hold=hold, details={"full_name": "Μαρία"})
+                kep="kep-psara-1")
+    page = citizen_request.get("/book/time")
+    day = page.select(".kepweb-days a")[0]["href"]
+    slot = citizen_request.get(day).find("input", attrs={"name": "slot"})["value"]
+    # The API's clock a hold's length and a second behind: the hold it really makes now ends a second ago.
+    sandbox_clock.behind = timedelta(minutes=HOLD_MINUTES, seconds=1)
+    response = citizen_request.post(day, {"slot": slot}, expected_status=303)
+    assert response.headers["Location"] == "/book/details"
+    hold = answers_of(citizen_request)["hold"]
+    assert f"{hold['kep_id']}|{hold['start']}" == slot
+    # The API's clock back to now, past the hold's end: for the API too the hold is over.
+    sandbox_clock.behind = timedelta(0)
+    holds = citizen_request.client.application.extensions["scheduling"].holds
+    with pytest.raises(HoldExpired):
+        holds.extend(MARIA.tax_id, hold["id"])
+    put_answers(citizen_request, **answers_of(citizen_request), details={"full_name": "Μαρία"})
+
     response = citizen_request.client.get("/book/document")
-    assert response.headers["Location"] == "/book/time"
+    assert (response.status_code, response.headers.get("Location")) == (303, "/book/time"), \
+        "a step after the hold's end does not send the citizen back to choose a time"
     page = citizen_request.get("/book/time")
     assert "has now been released" in text_of(page.find(class_="govgr-notification-banner"))
     answers = answers_of(citizen_request)
