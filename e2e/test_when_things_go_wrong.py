@@ -29,7 +29,7 @@ from e2e.test_appointments import book, cancel_quietly, fetch_booking, sign_in_a
 from e2e.test_appointments import sign_in as sign_in_to_my_appointments
 from e2e.test_booking import service_with_a_settable_clock
 from e2e.wizard import ATHENS, CONTACT, STEP_TITLES, Wizard, minimal_pdf, sign_in, step_heading
-from kepweb.scheduling import SlotTaken
+from kepweb.scheduling import SchedulingProblem
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,8 @@ def test_rescheduling_to_a_time_taken_meanwhile_keeps_the_old_time(browser, serv
             try:
                 hold = api.holds.hold(tax_id, category="information", procedure="contact-registry", kep_id=kep_id,
                                       start=datetime.fromisoformat(start))
-            except SlotTaken:
+            except SchedulingProblem as refused:
+                assert refused.code == "slot_taken", refused.code
                 break
             taken.append((tax_id, hold.id))
         else:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+import pytest
 import requests
 from flask_babel import force_locale, gettext
 
 from kepweb import create_app
+from kepweb.scheduling import NotFound
 from tests.booking.conftest import MARIA, sign_in_as
 from tests.booking.test_steps import answers_of
 from tests.conftest import ADMIN_TOKEN, HOLD_MINUTES, PageClient
@@ -132,8 +134,9 @@ def test_book_when_the_time_no_longer_fits_sends_you_to_choose_a_time_again(citi
     assert_told_on_a_step(path, page)
     assert_answers_kept(citizen_request, before)
     assert confirmed(citizen_request, "housing-allowance") == []
-    # The refusal was the time, not the hold: the API still holds it.
-    assert api.holds.get_hold(MARIA.tax_id, hold["id"]).id == hold["id"]
+    # A time that no longer fits is of no use to anyone held: it is let go for other citizens.
+    with pytest.raises(NotFound):
+        api.holds.get_hold(MARIA.tax_id, hold["id"])
     choose_a_time_again_and_book(citizen_request, "housing-allowance")
 
 

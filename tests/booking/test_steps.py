@@ -9,7 +9,7 @@ import pytest
 from kepweb import create_app
 from kepweb.booking import state
 from tests.booking.conftest import MARIA, sign_in_as
-from kepweb.scheduling import HoldExpired
+from kepweb.scheduling import SchedulingProblem
 from tests.conftest import HOLD_MINUTES, PageClient
 from tests.page_checks import text_of
 
@@ -166,7 +166,7 @@ def test_an_expired_hold_sends_you_back_to_choose_a_time_with_every_answer_kept(
     # The API's clock back to now, past the hold's end: for the API too the hold is over.
     sandbox_clock.behind = timedelta(0)
     holds = citizen_request.client.application.extensions["scheduling"].holds
-    with pytest.raises(HoldExpired):
+    with pytest.raises(SchedulingProblem, match="hold_expired"):
         holds.extend(MARIA.tax_id, hold["id"])
     put_answers(citizen_request, **answers_of(citizen_request), details={"full_name": "Μαρία"})
 
