@@ -28,11 +28,23 @@ VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280,
 
 
 def add_failing_route(frontend):
-    """A page that raises, to see the 500 page in a browser."""
+    """Pages that fail on purpose, to see the error pages in a browser: the 500 page, our own
+    413 page (a request too large), and the fallback for a refusal nobody foresaw."""
+    from flask import abort
+
+    from kepweb.scheduling import SchedulingProblem
 
     @frontend.get("/e2e/explode")
     def explode():
         raise RuntimeError("deliberate failure for the 500 page")
+
+    @frontend.get("/e2e/too-large")
+    def too_large():
+        abort(413)
+
+    @frontend.get("/e2e/refused")
+    def refused():
+        raise SchedulingProblem(409, {"type": "about:blank", "title": "?", "status": 409, "code": "unheard_of"})
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,8 @@ STATES = {
     "feedback-sent": goto("/feedback/sent"),
     "not-found": goto("/no-such-page"),
     "server-error": goto("/e2e/explode"),
+    "too-large": goto("/e2e/too-large"),
+    "refused-unforeseen": goto("/e2e/refused"),
     "form-expired": submit_feedback_with_stale_token,
 }
 

@@ -25,9 +25,6 @@ def home():
     return render_page("pages/home.html", page_title=_("Book a video call with a KEP"))
 
 
-CATEGORY_IDS = ("information", "business", "disability", "municipal")
-
-
 @pages.get("/start")
 def start():
     """The Start button, and the deep link from gov.gr that preselects a category
@@ -46,7 +43,7 @@ def start():
 
 def _preselection_from(args) -> dict:
     chosen = {}
-    if args.get("category") in CATEGORY_IDS:
+    if args.get("category") and clients().categories.category(args["category"]):
         chosen["category"] = args["category"]
     municipality = args.get("municipality", "")
     if municipality and municipality in {m.id for m in clients().places.municipalities()}:
