@@ -36,9 +36,8 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     """
     import secrets
 
-    from sandbox import gsis
+    from sandbox import gsis, scheduling
     from sandbox import outbox as outbox_module
-    from sandbox import scheduling
 
     outbox = outbox_module.Outbox()
     outbox.start(port=smtp_port)

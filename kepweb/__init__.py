@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from kepweb import config as config_module
 from kepweb import auth, errors, htmx, i18n, scheduling, security, static_files
+from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
 from kepweb.pages import pages

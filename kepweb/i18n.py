@@ -10,11 +10,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, request
-from flask_babel import Babel, format_datetime, format_date, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from kepweb import clock
-
 from kepweb.config import SUPPORTED_LOCALES
 from kepweb.redirects import safe_next_url
 

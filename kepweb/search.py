@@ -204,7 +204,8 @@ class _Haystack:
         keys = [_word_key(word) for word in words]
         self.folded_words = " " + " ".join(words)
         self.key = " " + " ".join(keys)
-        self.greek_key = " " + " ".join(key for word, key in zip(words, keys) if _GREEK_LETTER.search(word))
+        self.greek_key = " " + " ".join(key for word, key in zip(words, keys, strict=True)
+                                        if _GREEK_LETTER.search(word))
 
 
 class _Piece:

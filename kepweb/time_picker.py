@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from kepweb.forms import Form
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from kepweb.forms import Form
 from kepweb.i18n import parse_day, slot_label, today_in_athens
 from kepweb.scheduling import clients
 from kepweb.scheduling.models import Day, Slot

@@ -3,7 +3,6 @@ page-checking client in the spirit of GOV.UK Notify's `client_request`."""
 
 from __future__ import annotations
 
-import re
 import socket
 import threading
 from datetime import timedelta

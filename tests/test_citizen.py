@@ -37,7 +37,8 @@ def test_an_invalid_tax_number_is_refused(raw):
     # An entity declaration (billion laughs starts like this) is refused, not expanded.
     '<?xml version="1.0"?><!DOCTYPE root [<!ENTITY a "094014201">]><root><userinfo taxid="&a;"/></root>',
     # An external entity (XXE).
-    '<?xml version="1.0"?><!DOCTYPE root [<!ENTITY x SYSTEM "file:///etc/passwd">]><root><userinfo taxid="&x;"/></root>',
+    '<?xml version="1.0"?><!DOCTYPE root [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<root><userinfo taxid="&x;"/></root>',
     '{"error": "invalid_token"}',
     "<root></root>",
     "<html><body>Service unavailable</body></html>",

@@ -65,7 +65,8 @@ def unreachable_api_url():
 
 
 @pytest.mark.parametrize("behaviour", ["down", "slow", "html", "wrong-shape", "bad-gateway"])
-@pytest.mark.parametrize("language, heading", [("el", "η υπηρεσία δεν είναι διαθέσιμη"), ("en", "Sorry, the service is unavailable")])
+@pytest.mark.parametrize("language, heading", [("el", "η υπηρεσία δεν είναι διαθέσιμη"),
+                                               ("en", "Sorry, the service is unavailable")])
 def test_a_misbehaving_api_gives_a_clear_page_in_the_citizens_language(app_config, behaviour, language, heading):
     api = None if behaviour == "down" else MisbehavingApi(behaviour)
     url = unreachable_api_url() if api is None else api.url

@@ -235,7 +235,8 @@ def test_searching_a_few_hundred_titles_finds_each_of_them():
 
 
 greek_or_latin_text = st.text(
-    alphabet=st.sampled_from(list("αβγδεζηθικλμνξοπρστυφχψωςάέήίόύώϊΐΑΒΓΩΆ abcdefghijklmnopqrstuvwxyzABC0123456789-.,()«»")),
+    alphabet=st.sampled_from(list("αβγδεζηθικλμνξοπρστυφχψωςάέήίόύώϊΐΑΒΓΩΆ "
+                                  "abcdefghijklmnopqrstuvwxyzABC0123456789-.,()«»")),
     max_size=40,
 )
 

@@ -1,6 +1,6 @@
 from datetime import datetime, timezone
 
-from flask_babel import format_datetime, force_locale
+from flask_babel import force_locale, format_datetime
 
 from tests.page_checks import text_of
 

@@ -10,7 +10,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from kepweb.scheduling import (
-    NotFound, SchedulingProblem, SchedulingUnavailable, clients,
+    NotFound,
+    SchedulingProblem,
+    SchedulingUnavailable,
+    clients,
 )
 from kepweb.scheduling.base import ApiClient
 

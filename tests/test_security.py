@@ -69,7 +69,8 @@ def test_production_cookies_are_secure_and_host_only(monkeypatch, scheduling_api
     assert redirected.headers["Location"] == "https://localhost/manual"
 
 
-@pytest.mark.parametrize("asset", ["vendor/digigov/digigov.css", "vendor/htmx/htmx.min.js", "css/kepweb.css", "js/kepweb.js"])
+@pytest.mark.parametrize("asset", ["vendor/digigov/digigov.css", "vendor/htmx/htmx.min.js",
+                                   "css/kepweb.css", "js/kepweb.js"])
 def test_static_assets_are_compressed_and_cached(client, asset):
     response = client.get(f"/static/{asset}", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200

@@ -172,4 +172,5 @@ def test_idle_sessions_end_with_an_explanation(live):
     assert urlsplit(ended.url).path == "/session/expired"
     assert "Your session has ended" in ended.text
     # Ended for good: the next request is not signed in.
-    assert urlsplit(visitor.get(f"{live.url}/appointments", allow_redirects=False).headers["Location"]).path == "/sign-in"
+    next_page = visitor.get(f"{live.url}/appointments", allow_redirects=False)
+    assert urlsplit(next_page.headers["Location"]).path == "/sign-in"

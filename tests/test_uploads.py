@@ -10,10 +10,17 @@ from flask import Flask, request
 from werkzeug.datastructures import FileStorage
 
 from kepweb.uploads import (
-    ALLOWED, MAX_BYTES, MAX_FILES, REASONS, Upload, UploadProblem, check_uploads, describe_size, display_name,
+    ALLOWED,
+    MAX_BYTES,
+    MAX_FILES,
+    REASONS,
+    Upload,
+    UploadProblem,
+    check_uploads,
+    describe_size,
+    display_name,
     sniff,
 )
-
 
 # -- real tiny files, made here ----------------------------------------------------------------
 
@@ -216,7 +223,8 @@ def test_an_empty_file_input_is_ignored_but_an_empty_file_is_a_problem():
 
 def test_every_reason_is_one_the_view_knows():
     _, problems = check_uploads([
-        upload(b"", "a.pdf"), upload(tiny_zip(), "b.pdf"), FileStorage(stream=LazyFile(MAX_BYTES + 1), filename="c.pdf"),
+        upload(b"", "a.pdf"), upload(tiny_zip(), "b.pdf"),
+        FileStorage(stream=LazyFile(MAX_BYTES + 1), filename="c.pdf"),
         *(upload(tiny_png(), f"{n}.png") for n in range(4)),
     ])
     assert {problem.reason for problem in problems} == REASONS == {"too_big", "wrong_type", "empty", "too_many"}
@@ -293,4 +301,5 @@ def test_the_limits_are_as_agreed():
     assert ALLOWED == {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
     assert MAX_BYTES == 5 * 1024 * 1024
     assert isinstance(check_uploads([])[0], list)
-    assert Upload.__dataclass_fields__.keys() >= {"id", "original_name", "display_name", "media_type", "size", "content"}
+    assert Upload.__dataclass_fields__.keys() >= {
+        "id", "original_name", "display_name", "media_type", "size", "content"}

@@ -31,7 +31,7 @@ class Citizen:
         return asdict(self)
 
     @classmethod
-    def from_session(cls, data) -> "Citizen | None":
+    def from_session(cls, data) -> Citizen | None:
         try:
             return cls(**data)
         except TypeError:

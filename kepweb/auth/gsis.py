@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
+
 def init_app(app):
     config = app.config
     client_kwargs = {

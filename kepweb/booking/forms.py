@@ -6,10 +6,11 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from kepweb.forms import Form
 from stdnum.gr import vat
-from wtforms import EmailField, MultipleFileField, RadioField, SelectMultipleField, StringField, TextAreaField, TelField
+from wtforms import EmailField, MultipleFileField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from kepweb.forms import Form
 
 
 class CategoryForm(Form):

@@ -12,8 +12,8 @@ the scheduling API gives them (`requires_business`, `requires_municipality`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 

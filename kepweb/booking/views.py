@@ -19,8 +19,18 @@ from kepweb import refusals
 from kepweb.auth import current_citizen, login_required
 from kepweb.booking import documents, holds, state, steps
 from kepweb.booking.forms import (
-    ID_DOCUMENTS, NEEDS, BusinessForm, CategoryForm, ConfirmForm, DeliveryForm, DetailsForm, DocumentForm, KepForm,
-    MunicipalityForm, NeedsForm, ProcedureForm,
+    ID_DOCUMENTS,
+    NEEDS,
+    BusinessForm,
+    CategoryForm,
+    ConfirmForm,
+    DeliveryForm,
+    DetailsForm,
+    DocumentForm,
+    KepForm,
+    MunicipalityForm,
+    NeedsForm,
+    ProcedureForm,
 )
 from kepweb.booking.payload import booking_request
 from kepweb.htmx import render_page

@@ -96,7 +96,9 @@ def feedback():
         try:
             send_accessibility_feedback(form.data)
         except MailUnavailable:
-            form.form_errors.append(_("We could not send your message just now. It is still here: please try again in a few minutes."))
+            form.form_errors.append(
+                _("We could not send your message just now. It is still here: please try again in a few minutes.")
+            )
         else:
             return redirect(url_for("pages.feedback_sent"), code=303)
     elif request.method == "GET":

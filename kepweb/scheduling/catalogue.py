@@ -23,7 +23,8 @@ CATALOGUE_SECONDS = 300
 def cached(name: str):
     """Cache a method's answer for a few minutes, keyed by its name and arguments
     (methods of one client share one cache, so the name keeps them apart)."""
-    return cachedmethod(attrgetter("_cache"), key=lambda self, *args, **kwargs: (name, *methodkey(self, *args, **kwargs)),
+    return cachedmethod(attrgetter("_cache"),
+                        key=lambda self, *args, **kwargs: (name, *methodkey(self, *args, **kwargs)),
                         lock=attrgetter("_cache_lock"))
 
 

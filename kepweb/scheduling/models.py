@@ -22,7 +22,7 @@ class LocalText:
     en: str
 
     @classmethod
-    def parse(cls, value) -> "LocalText":
+    def parse(cls, value) -> LocalText:
         if not isinstance(value, dict):
             raise TypeError("localised text must be an object")
         el, en = value["el"], value["en"]
@@ -61,7 +61,7 @@ class Kep:
     phone: str
 
     @classmethod
-    def parse(cls, raw) -> "Kep":
+    def parse(cls, raw) -> Kep:
         address = raw["address"]
         return cls(
             id=str(raw["id"]),
@@ -82,7 +82,7 @@ class Municipality:
     keps: tuple[Kep, ...] = field(default=())
 
     @classmethod
-    def parse(cls, raw) -> "Municipality":
+    def parse(cls, raw) -> Municipality:
         return cls(id=str(raw["id"]), name=LocalText.parse(raw["name"]), region=LocalText.parse(raw["region"]))
 
 
@@ -96,7 +96,7 @@ class Category:
     delivery_methods: tuple[str, ...]
 
     @classmethod
-    def parse(cls, raw) -> "Category":
+    def parse(cls, raw) -> Category:
         return cls(
             id=str(raw["id"]), name=LocalText.parse(raw["name"]), description=LocalText.parse(raw["description"]),
             requires_municipality=bool(raw["requires_municipality"]),
@@ -112,11 +112,12 @@ class Procedure:
     keywords: LocalText | None
 
     @classmethod
-    def parse(cls, raw) -> "Procedure":
+    def parse(cls, raw) -> Procedure:
         keywords = raw.get("keywords")
         return cls(
             id=str(raw["id"]), category=str(raw["category"]), title=LocalText.parse(raw["title"]),
-            keywords=LocalText(el=keywords.get("el", ""), en=keywords.get("en", "")) if isinstance(keywords, dict) else None,
+            keywords=(LocalText(el=keywords.get("el", ""), en=keywords.get("en", ""))
+                      if isinstance(keywords, dict) else None),
         )
 
 
@@ -126,7 +127,7 @@ class Day:
     free_slots: int
 
     @classmethod
-    def parse(cls, raw) -> "Day":
+    def parse(cls, raw) -> Day:
         return cls(date=date.fromisoformat(raw["date"]), free_slots=int(raw["free_slots"]))
 
 
@@ -137,7 +138,7 @@ class Slot:
     kep_id: str
 
     @classmethod
-    def parse(cls, raw) -> "Slot":
+    def parse(cls, raw) -> Slot:
         return cls(start=parse_moment(raw["start"]), end=parse_moment(raw["end"]), kep_id=str(raw["kep_id"]))
 
 
@@ -152,7 +153,7 @@ class Hold:
     can_extend: bool
 
     @classmethod
-    def parse(cls, raw) -> "Hold":
+    def parse(cls, raw) -> Hold:
         return cls(
             id=str(raw["id"]), kep_id=str(raw["kep_id"]), needs=tuple(raw["needs"]), start=parse_moment(raw["start"]),
             end=parse_moment(raw["end"]), expires_at=parse_moment(raw["expires_at"]),
@@ -174,7 +175,7 @@ class Booking:
     details: dict  # the citizen's answers as the API keeps them
 
     @classmethod
-    def parse(cls, raw) -> "Booking":
+    def parse(cls, raw) -> Booking:
         if raw["status"] not in ("confirmed", "cancelled"):
             raise ValueError("unknown booking status")
         kep = dict(raw["kep"])

@@ -33,7 +33,8 @@ class AvailabilityClient(ApiClient):
         return parse_list(self.get("/availability/slots", params=params), "slots", Slot.parse)
 
     def first_free(self, category, procedure, *, needs=(), kep_id=None, municipality_id=None) -> Slot | None:
-        payload = self.get("/availability/first", params=self._query(category, procedure, needs, kep_id, municipality_id))
+        payload = self.get("/availability/first",
+                           params=self._query(category, procedure, needs, kep_id, municipality_id))
         return parse_one(payload["slot"], Slot.parse) if payload.get("slot") else None
 
 

@@ -120,7 +120,8 @@ BASE = """<!DOCTYPE html>
                 {%- if code == lang %}
                 <span class="gsis-language-switch__current" aria-current="true" lang="{{ code }}">{{ name }}</span>
                 {%- else %}
-                <a class="govgr-header-link gsis-language-switch__link" href="{{ href }}" hreflang="{{ code }}" lang="{{ code }}">{{ name }}</a>
+                <a class="govgr-header-link gsis-language-switch__link" href="{{ href }}"
+                   hreflang="{{ code }}" lang="{{ code }}">{{ name }}</a>
                 {%- endif %}
               </li>
               {%- endfor %}
@@ -151,7 +152,8 @@ SIGNIN = """{% extends "base.html" %}
 <div class="govgr-grid-column-two-thirds">
   {%- if errors %}
   {#- No script moves focus here: `autofocus` does, so the summary is read first. #}
-  <div class="govgr-error-summary gsis-error-summary" tabindex="-1" autofocus role="region" aria-labelledby="error-summary-title">
+  <div class="govgr-error-summary gsis-error-summary" tabindex="-1" autofocus
+       role="region" aria-labelledby="error-summary-title">
     <h2 class="govgr-heading-m" id="error-summary-title">{{ t.problem }}</h2>
     <div role="alert">
       <ul class="govgr-list">
@@ -177,17 +179,24 @@ SIGNIN = """{% extends "base.html" %}
       <label class="govgr-label" for="username">{{ t.username }}</label>
       <p class="govgr-hint" id="username-hint">{{ t.username_hint }}</p>
       {%- if username_error %}
-      <p class="govgr-error-message" id="username-error"><span class="govgr-visually-hidden">{{ t.error }}:</span> {{ username_error }}</p>
+      <p class="govgr-error-message"
+         id="username-error"><span class="govgr-visually-hidden">{{ t.error }}:</span> {{ username_error }}</p>
       {%- endif %}
-      <input class="govgr-input govgr-input--width-20{% if username_error %} govgr-error-input{% endif %}" id="username" name="username" type="text" value="{{ username }}" autocomplete="username" autocapitalize="none" spellcheck="false" aria-describedby="username-hint{% if username_error %} username-error{% endif %}">
+      <input class="govgr-input govgr-input--width-20{% if username_error %} govgr-error-input{% endif %}"
+             id="username" name="username" type="text" value="{{ username }}"
+             autocomplete="username" autocapitalize="none" spellcheck="false"
+             aria-describedby="username-hint{% if username_error %} username-error{% endif %}">
     </div>
     {%- set password_error = field_errors.get("password") %}
     <div class="govgr-field{% if password_error %} govgr-field__error{% endif %}">
       <label class="govgr-label" for="password">{{ t.password }}</label>
       {%- if password_error %}
-      <p class="govgr-error-message" id="password-error"><span class="govgr-visually-hidden">{{ t.error }}:</span> {{ password_error }}</p>
+      <p class="govgr-error-message"
+         id="password-error"><span class="govgr-visually-hidden">{{ t.error }}:</span> {{ password_error }}</p>
       {%- endif %}
-      <input class="govgr-input govgr-input--width-20{% if password_error %} govgr-error-input{% endif %}" id="password" name="password" type="password" autocomplete="current-password"{% if password_error %} aria-describedby="password-error"{% endif %}>
+      <input class="govgr-input govgr-input--width-20{% if password_error %} govgr-error-input{% endif %}"
+             id="password" name="password" type="password" autocomplete="current-password"
+             {%- if password_error %} aria-describedby="password-error"{% endif %}>
     </div>
     <div class="gsis-actions">
       <button type="submit" class="govgr-btn govgr-btn-primary">{{ t.submit }}</button>
@@ -215,7 +224,8 @@ SIGNIN = """{% extends "base.html" %}
       <tr class="govgr-table__row">
         <th scope="row" class="govgr-table__header"><code lang="en">{{ user.username }}</code></th>
         <td class="govgr-table__cell"><code lang="en">{{ user.password }}</code></td>
-        <td class="govgr-table__cell" lang="el"><code class="gsis-raw">"{{ user.userinfo.lastname }}"</code> <code class="gsis-raw">"{{ user.userinfo.firstname }}"</code></td>
+        <td class="govgr-table__cell" lang="el"><code class="gsis-raw">"{{ user.userinfo.lastname }}"</code>
+          {{- " " }}<code class="gsis-raw">"{{ user.userinfo.firstname }}"</code></td>
         <td class="govgr-table__cell"><code class="gsis-raw">"{{ user.userinfo.taxid }}"</code></td>
         <td class="govgr-table__cell">{{ user.case_el if lang == "el" else user.case_en }}</td>
       </tr>

@@ -29,9 +29,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import escape
 

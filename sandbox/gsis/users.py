@@ -55,7 +55,8 @@ class TestUser:
 
 
 def _userinfo(userid, taxid, lastname, firstname, fathername, mothername, birthyear) -> dict[str, str]:
-    values = dict(zip(USERINFO_ATTRIBUTES, (userid, taxid, lastname, firstname, fathername, mothername, birthyear)))
+    values = dict(zip(USERINFO_ATTRIBUTES, (userid, taxid, lastname, firstname, fathername, mothername, birthyear),
+                      strict=True))
     assert all(isinstance(value, str) for value in values.values())
     return values
 
@@ -83,7 +84,8 @@ TEST_USERS: list[TestUser] = [
     ),
     TestUser(
         username="kostas",
-        userinfo=_userinfo("User090000045", "00090000045", "ΚΩΝΣΤΑΝΤΙΝΙΔΗΣ", "ΚΩΝΣΤΑΝΤΙΝΟΣ", "ΑΘΑΝΑΣΙΟΣ", "ΕΙΡΗΝΗ", "1991"),
+        userinfo=_userinfo("User090000045", "00090000045", "ΚΩΝΣΤΑΝΤΙΝΙΔΗΣ", "ΚΩΝΣΤΑΝΤΙΝΟΣ", "ΑΘΑΝΑΣΙΟΣ", "ΕΙΡΗΝΗ",
+                           "1991"),
         case_el="Το ΑΦΜ έρχεται με επιπλέον μηδενικά μπροστά (11 χαρακτήρες): είναι το 090000045.",
         case_en="The ΑΦΜ comes with extra leading zeros (11 characters): it is 090000045.",
     ),

@@ -9,7 +9,6 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 from flask import Flask, abort, render_template_string
 
-
 # aiosmtpd logs every connection at INFO, with the client's address.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
@@ -90,7 +89,8 @@ The same list as JSON: <a href="messages.json">messages.json</a>.</p>
 <article>
 <h2>{{ m.subject }}</h2>
 <p>To {{ m.to|join(", ") }}, {{ m.date }}{% if m.attachments %}, attachments:
-{% for a in m.attachments %}<a href="messages/{{ m.id }}/attachments/{{ loop.index0 }}">{{ a.filename }}</a> {% endfor %}{% endif %}</p>
+{% for a in m.attachments %}\
+<a href="messages/{{ m.id }}/attachments/{{ loop.index0 }}">{{ a.filename }}</a> {% endfor %}{% endif %}</p>
 <pre>{{ m.text }}</pre>
 </article>
 {% else %}

@@ -75,7 +75,8 @@ def register(app, scheduling):
                     day = date.fromisoformat(request.args[name])
                     edge = at_athens(day if moment else day + timedelta(days=1), time(0, 0))
                 except (ValueError, OverflowError):
-                    raise Problem("validation", errors={name: field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
+                    raise Problem("validation",
+                                  errors={name: field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
                 query += f" AND starts {operator} ?"
                 params.append(edge)
         query += " ORDER BY starts"
@@ -150,7 +151,8 @@ def register(app, scheduling):
             "id", "code", "municipality_id", "name_el", "name_en", "street_el", "street_en",
             "postcode", "town_el", "town_en")}
         if values["id"] and not KEP_ID.match(values["id"]):
-            checker.fail("id", "Μόνο πεζά λατινικά γράμματα, ψηφία και παύλες", "Only lower-case letters, digits and hyphens")
+            checker.fail("id", "Μόνο πεζά λατινικά γράμματα, ψηφία και παύλες",
+                         "Only lower-case letters, digits and hyphens")
         if values["postcode"] and not POSTCODE.match(values["postcode"]):
             checker.fail("postcode", "Ο ταχυδρομικός κώδικας έχει 5 ψηφία", "A postcode has 5 digits")
         phone = checker.text(data, "phone", "phone", required=False)
@@ -160,8 +162,10 @@ def register(app, scheduling):
             checker.fail("employees", "Από 1 έως 50 υπάλληλοι", "From 1 to 50 employees")
         checker.raise_if_any()
         with database.write() as connection:
-            if not connection.execute("SELECT 1 FROM municipalities WHERE id=?", (values["municipality_id"],)).fetchone():
-                raise Problem("validation", errors={"municipality_id": field_error("Άγνωστος δήμος", "Unknown municipality")})
+            if not connection.execute("SELECT 1 FROM municipalities WHERE id=?",
+                                      (values["municipality_id"],)).fetchone():
+                raise Problem("validation",
+                              errors={"municipality_id": field_error("Άγνωστος δήμος", "Unknown municipality")})
             if connection.execute("SELECT 1 FROM keps WHERE id=? OR code=?", (values["id"], values["code"])).fetchone():
                 raise Problem("validation", errors={"id": field_error("Υπάρχει ήδη", "Already exists")})
             connection.execute(
@@ -172,7 +176,8 @@ def register(app, scheduling):
                 connection.execute("INSERT INTO kep_hours VALUES (?,?,?,?)",
                                    (values["id"], item["weekday"], item["opens"], item["closes"]))
             for number in range(1, employees + 1):
-                connection.execute("INSERT INTO employees VALUES (?,?,?)", (f"{values['id']}-e{number}", values["id"], str(number)))
+                connection.execute("INSERT INTO employees VALUES (?,?,?)",
+                                   (f"{values['id']}-e{number}", values["id"], str(number)))
             return {"keps": [k for k in keps_view(connection) if k["id"] == values["id"]]}, 201
 
     @app.delete("/v1/admin/keps/<kep_id>")
@@ -194,7 +199,8 @@ def register(app, scheduling):
         try:
             day = date.fromisoformat(str(checker.data.get("date")))
         except ValueError:
-            raise Problem("validation", errors={"date": field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
+            raise Problem("validation",
+                          errors={"date": field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
         kep_id = checker.text(checker.data, "kep_id", "kep_id", max_length=100, required=False)
         reason = checker.text(checker.data, "reason", "reason", required=False)
         checker.raise_if_any()

@@ -11,7 +11,7 @@ from sandbox.scheduling import calendar_rules
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.problems import Problem, field_error
-from sandbox.scheduling.validation import booking_details, check_category, needs_list, Checker, parse_time
+from sandbox.scheduling.validation import Checker, booking_details, check_category, needs_list, parse_time
 
 # Crockford-like: no 0/O, 1/I/L, so a reference read over the phone is unambiguous.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -138,7 +138,8 @@ class Scheduling:
         return {
             "id": row["id"], "kep_id": row["kep_id"], "category": row["category"], "procedure": row["procedure_id"],
             "needs": json.loads(row["needs"]), "start": iso(row["starts"]), "end": iso(row["ends"]),
-            "expires_at": iso(row["expires"]), "can_extend": row["expires"] < row["created"] + self.settings.hold_ceiling_seconds,
+            "expires_at": iso(row["expires"]),
+            "can_extend": row["expires"] < row["created"] + self.settings.hold_ceiling_seconds,
         }
 
     def get_hold(self, citizen, hold_id) -> dict:
@@ -254,7 +255,8 @@ class Scheduling:
     def _remember(self, connection, citizen, key, data, status, body):
         if key:
             connection.execute("INSERT INTO idempotency_keys VALUES (?,?,?,?,?,?)",
-                               (citizen, key, fingerprint(data), status, json.dumps(body, ensure_ascii=False), self.now()))
+                               (citizen, key, fingerprint(data), status, json.dumps(body, ensure_ascii=False),
+                                self.now()))
 
     def _own_booking(self, connection, citizen, reference):
         row = connection.execute("SELECT * FROM bookings WHERE reference=?", (reference,)).fetchone()

@@ -6,14 +6,18 @@ CATEGORIES = {
     "information": {
         "name": {"el": "Διοικητική Πληροφόρηση – Διεκπεραίωση αίτησης",
                  "en": "Administrative information – submitting an application"},
-        "description": {"el": "Πληροφορίες για διαδικασίες των ΚΕΠ και αιτήσεις που δεν απαιτούν αυτοπρόσωπη παρουσία ή υπογραφή.",
-                        "en": "Information about KEP procedures, and applications that do not need you to be there or to sign in person."},
+        "description": {"el": "Πληροφορίες για διαδικασίες των ΚΕΠ και αιτήσεις που δεν απαιτούν "
+                              "αυτοπρόσωπη παρουσία ή υπογραφή.",
+                        "en": "Information about KEP procedures, and applications that do not need you "
+                              "to be there or to sign in person."},
         "slot_minutes": 20,
     },
     "business": {
         "name": {"el": "Υπηρεσίες προς επιχειρήσεις", "en": "Services to businesses"},
-        "description": {"el": "Αδειοδότηση, έναρξη επιχείρησης και διαδικασίες των ΚΕΠ για επιχειρήσεις, για τον νόμιμο εκπρόσωπο.",
-                        "en": "Licensing, starting a business and KEP procedures for businesses, for their legal representative."},
+        "description": {"el": "Αδειοδότηση, έναρξη επιχείρησης και διαδικασίες των ΚΕΠ για επιχειρήσεις, "
+                              "για τον νόμιμο εκπρόσωπο.",
+                        "en": "Licensing, starting a business and KEP procedures for businesses, "
+                              "for their legal representative."},
         "slot_minutes": 20,
     },
     "disability": {
@@ -33,11 +37,13 @@ CATEGORIES = {
 
 # Extra minutes each declared need adds to the call.
 NEEDS = {
-    "sign_language": {"name": {"el": "Διερμηνέας Ελληνικής Νοηματικής Γλώσσας", "en": "Greek Sign Language interpreter"},
+    "sign_language": {"name": {"el": "Διερμηνέας Ελληνικής Νοηματικής Γλώσσας",
+                               "en": "Greek Sign Language interpreter"},
                       "extra_minutes": 20},
     "lip_reading": {"name": {"el": "Χειλεανάγνωση", "en": "Lip-reading"}, "extra_minutes": 10},
     "text_chat": {"name": {"el": "Γραπτή συνομιλία ή υπότιτλοι", "en": "Text chat or captions"}, "extra_minutes": 10},
-    "third_person": {"name": {"el": "Τρίτο πρόσωπο (διερμηνέας ή συνοδός)", "en": "A third person (interpreter or companion)"},
+    "third_person": {"name": {"el": "Τρίτο πρόσωπο (διερμηνέας ή συνοδός)",
+                              "en": "A third person (interpreter or companion)"},
                      "extra_minutes": 10},
 }
 

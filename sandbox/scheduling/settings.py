@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from pathlib import Path
-from typing import Callable
 
 
 def utc_now() -> datetime:
@@ -46,7 +46,7 @@ class Settings:
         return (1 + self.hold_extensions) * self.hold_minutes * 60
 
     @classmethod
-    def from_environment(cls, **overrides) -> "Settings":
+    def from_environment(cls, **overrides) -> Settings:
         env = os.environ
         settings = cls(**overrides)
         if env.get("KEPWEB_SANDBOX_DB"):

@@ -69,7 +69,8 @@ def parse_time(value, field="start") -> int:
     except (ValueError, OverflowError):
         raise invalid from None
     if moment.tzinfo is None:
-        raise Problem("validation", errors={field: field_error("Η ώρα χρειάζεται ζώνη ώρας", "The time needs a time zone")})
+        raise Problem("validation",
+                      errors={field: field_error("Η ώρα χρειάζεται ζώνη ώρας", "The time needs a time zone")})
     if not 1 < utc.year < 9999:  # so that its day in Athens is a date too
         raise invalid
     return int(utc.timestamp())

@@ -42,7 +42,8 @@ def booked(citizen_request):
     booking = api.bookings.book(MARIA.tax_id, {
         "hold_id": hold.id, "contact": {"name": "Μαρία", "email": "m@example.com", "phone": "6912345678",
                                         "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},
-        "id_document": "passport", "needs": ["third_person"], "third_person": {"name": "Γιώργος", "email": "g@example.com"},
+        "id_document": "passport", "needs": ["third_person"],
+        "third_person": {"name": "Γιώργος", "email": "g@example.com"},
         "contact_preference": "email", "delivery": {"method": "email"}, "language": "en"},
         idempotency_key=hold.id)
     yield booking

@@ -266,8 +266,9 @@ def follow_to_page(client, response):
 
 
 def test_a_time_that_slipped_inside_the_notice_while_the_page_was_open(citizen_request, answered):
-    from kepweb.i18n import ATHENS
     from datetime import datetime, timezone
+
+    from kepweb.i18n import ATHENS
 
     soon = datetime.now(timezone.utc).astimezone(ATHENS).replace(second=0, microsecond=0) + timedelta(minutes=40)
     soon = soon.replace(minute=soon.minute // 20 * 20)

@@ -8,8 +8,8 @@ import pytest
 
 from kepweb import create_app
 from kepweb.booking import state
-from tests.booking.conftest import MARIA, sign_in_as
 from kepweb.scheduling import SchedulingProblem
+from tests.booking.conftest import MARIA, sign_in_as
 from tests.conftest import HOLD_MINUTES, PageClient
 from tests.page_checks import text_of
 

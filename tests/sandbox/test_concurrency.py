@@ -19,7 +19,8 @@ def citizens(count):
 def test_fifty_concurrent_holds_for_one_slot_give_exactly_one_winner(service, api):
     # One employee at kep-megisti-1 in December, so the slot exists once.
     api.put("/admin/employees/kep-megisti-1-e2/availability",
-            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02", "starts": "08:00", "ends": "09:00"}]})
+            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02",
+                               "starts": "08:00", "ends": "09:00"}]})
     server = make_server("127.0.0.1", 0, service, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.port}/v1"

@@ -62,8 +62,8 @@ HELD = "2026-12-02T08:00:00Z"    # Wednesday 2 December, 10:00 in Athens
 DICTIONARIES = {
     "keps": ["kep-megisti-1", "kep-athens-3", "kep-chania-1", "kep-acharnes-2"],
     "municipalities": ["megisti", "athens", "chania"],
-    "procedures": ["maternity-benefit", "child-benefit", "employer-registration", "disability-travel-pass", "birth-certificate",
-                   "resident-parking-permit"],
+    "procedures": ["maternity-benefit", "child-benefit", "employer-registration", "disability-travel-pass",
+                   "birth-certificate", "resident-parking-permit"],
     "employees": ["kep-megisti-1-e1", "kep-megisti-1-e2", "kep-athens-3-e1"],
     # Today, a working day, a Wednesday, Christmas, a Saturday, past the horizon, the ends of the calendar.
     "days": ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-25", "2026-12-05", "2027-01-05",

@@ -570,5 +570,6 @@ def test_plain_http_works_on_any_host_not_only_loopback(clock):
                                                     "redirect_uri": callback, "client_id": "kepweb",
                                                     "client_secret": "s"})
     assert token.status_code == 200
-    answer = client.get(USERINFO, base_url=host, headers={"Authorization": f"Bearer {token.get_json()['access_token']}"})
+    answer = client.get(USERINFO, base_url=host,
+                        headers={"Authorization": f"Bearer {token.get_json()['access_token']}"})
     assert 'taxid="123456783"' in answer.get_data(as_text=True)

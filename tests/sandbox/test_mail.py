@@ -314,7 +314,8 @@ def test_html_is_a_simple_accessible_page():
     assert soup.html["lang"] == "el"
     assert soup.title.get_text() == parts.message["Subject"]
     assert len(soup.find_all("h1")) == 1
-    assert [h.get_text() for h in soup.find_all("h2")] == ["Στοιχεία ραντεβού", "Πώς θα συνδεθείτε", "Διαχείριση ραντεβού"]
+    assert [h.get_text() for h in soup.find_all("h2")] == [
+        "Στοιχεία ραντεβού", "Πώς θα συνδεθείτε", "Διαχείριση ραντεβού"]
     assert not soup.find_all(["img", "script", "table"])
     links = {a.get_text(): a["href"] for a in soup.find_all("a")}
     assert links["Σύνδεση στη βιντεοκλήση"] == LINKS["join"]

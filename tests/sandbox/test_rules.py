@@ -89,7 +89,8 @@ def test_each_time_is_taken_by_at_most_as_many_citizens_as_there_are_employees(a
 def test_the_gap_between_two_appointments_of_one_employee(api, settings):
     settings.gap_minutes = 15
     api.put("/admin/employees/kep-megisti-1-e2/availability",
-            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02", "starts": "08:00", "ends": "09:00"}]})
+            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02",
+                               "starts": "08:00", "ends": "09:00"}]})
     # Employee 2 now never works in December: employee 1 alone serves kep-megisti-1.
     assert api.hold(athens(2026, 12, 1, 9, 0)).status_code == 201
     # 09:00–09:20 plus a 15-minute gap: the next start on the 20-minute grid is 09:40.
@@ -115,16 +116,18 @@ def test_no_employee_ever_has_overlapping_appointments(api, settings):
     booked = 0
     for index, citizen in enumerate(citizens):
         for minute in (0, 20, 40):
-            hold = api.hold(athens(2026, 12, 1, 10, minute), citizen=citizen, needs=["sign_language"] if index % 2 else [])
+            hold = api.hold(athens(2026, 12, 1, 10, minute), citizen=citizen,
+                            needs=["sign_language"] if index % 2 else [])
             if hold.status_code == 201:
                 assert api.book(hold.json["id"], citizen=citizen, needs=hold.json["needs"]).status_code == 201
                 booked += 1
                 break
     assert booked >= 2
     rows = sqlite3.connect(settings.database).execute(
-        "SELECT employee_id, starts, ends FROM bookings WHERE status='confirmed' ORDER BY employee_id, starts").fetchall()
+        "SELECT employee_id, starts, ends FROM bookings WHERE status='confirmed' "
+        "ORDER BY employee_id, starts").fetchall()
     gap = settings.gap_minutes * 60
-    for (employee_a, _start_a, end_a), (employee_b, start_b, _end_b) in zip(rows, rows[1:]):
+    for (employee_a, _start_a, end_a), (employee_b, start_b, _end_b) in zip(rows, rows[1:], strict=False):
         if employee_a == employee_b:
             assert start_b >= end_a + gap
 
@@ -136,7 +139,8 @@ def test_the_disability_category_has_longer_calls_and_needs_lengthen_them(api):
                     "&kep=kep-megisti-1&date=2026-12-01")
     if slots.status_code == 422:  # the procedure id is data; find one of the category
         procedure = api.get("/procedures?category=disability").json["procedures"][0]["id"]
-        slots = api.get(f"/availability/slots?category=disability&procedure={procedure}&kep=kep-megisti-1&date=2026-12-01")
+        slots = api.get(f"/availability/slots?category=disability&procedure={procedure}"
+                        "&kep=kep-megisti-1&date=2026-12-01")
     assert slots.json["slot_minutes"] == 40
     lengthened = api.get("/availability/slots?category=information&procedure=maternity-benefit&kep=kep-megisti-1"
                          "&date=2026-12-01&needs=sign_language,lip_reading")
@@ -185,7 +189,8 @@ def test_one_active_booking_per_citizen_per_procedure(api):
 
 def test_a_held_time_is_offered_to_nobody_else_until_it_expires(api, clock, settings):
     api.put("/admin/employees/kep-megisti-1-e2/availability",
-            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02", "starts": "08:00", "ends": "09:00"}]})
+            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02",
+                               "starts": "08:00", "ends": "09:00"}]})
     start = athens(2026, 12, 1, 9, 0)
     hold = api.hold(start)
     assert hold.status_code == 201
@@ -282,7 +287,8 @@ def test_another_citizens_booking_does_not_exist_for_you(api):
 
 def test_reschedule_keeps_the_old_time_until_the_new_one_is_booked(api, settings):
     api.put("/admin/employees/kep-megisti-1-e2/availability",
-            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02", "starts": "08:00", "ends": "09:00"}]})
+            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02",
+                               "starts": "08:00", "ends": "09:00"}]})
     old = athens(2026, 12, 1, 9, 0)
     booking = api.book(api.hold(old).json["id"]).json
     new_hold = api.hold(athens(2026, 12, 2, 9, 0), for_booking=booking["reference"])
@@ -297,7 +303,8 @@ def test_reschedule_keeps_the_old_time_until_the_new_one_is_booked(api, settings
 
 def test_cancel_frees_the_time_and_is_safe_to_repeat(api):
     api.put("/admin/employees/kep-megisti-1-e2/availability",
-            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02", "starts": "08:00", "ends": "09:00"}]})
+            {"availability": [{"valid_from": "2026-01-01", "valid_to": "2026-01-02",
+                               "starts": "08:00", "ends": "09:00"}]})
     start = athens(2026, 12, 1, 9, 0)
     booking = api.book(api.hold(start).json["id"]).json
     assert at(start) not in free_times(api, "2026-12-01")

@@ -652,7 +652,7 @@ def build(seed_path):
 
     counts = allocate_employees([k.pop("_weight") for k in keps],
                                 TOTAL_EMPLOYEES, MIN_EMPLOYEES, MAX_EMPLOYEES)
-    for kep, count in zip(keps, counts):
+    for kep, count in zip(keps, counts, strict=True):
         kep["employees"] = count
 
     rng = random.Random(HOURS_SEED)
