@@ -9,6 +9,12 @@ pages left it. For each page or step it prints the bytes received over the
 wire (compressed, headers included, every request it caused: a step sent as a
 form counts its redirect and the step it leads to).
 
+The first visit is measured twice: in a browser without Roboto installed (as
+on an iPhone or a laptop, the walk above) and in one that has it (as on every
+Android phone: Debian's fonts-roboto-unhinted, unpacked into build/ by
+scripts/measure-weight and shown to Chromium through fontconfig, nothing
+installed on the machine), where local() finds the font and nothing is fetched.
+
 Then a second citizen walks the same way and Lighthouse (tools/a11y, navigation
 mode, its default mobile settings: a slow 4G network and a 4× slower CPU,
 simulated) loads every page a URL reaches, with a cold cache and the
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -46,6 +53,7 @@ from tests.conftest import free_port  # noqa: E402
 from tests.live_service import LiveService  # noqa: E402
 
 CHECKERS = ROOT / "tools" / "a11y"
+ROBOTO_INSTALLED = ROOT / "build" / "roboto-installed" / "usr" / "share" / "fonts"
 KB = 1000  # the figures are in kB of 1000 bytes
 KINDS = {"Document": "HTML", "Stylesheet": "CSS", "Script": "JavaScript", "Font": "fonts",
          "XHR": "htmx", "Fetch": "htmx", "Image": "images"}
@@ -198,6 +206,31 @@ def walk(page, base, language, citizen, folder):
     yield State("an appointment")
 
 
+def with_roboto_installed(scratch: Path) -> dict | None:
+    """The environment of a Chromium that finds Roboto among the installed fonts."""
+    if not ROBOTO_INSTALLED.is_dir():
+        return None
+    conf = scratch / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f'  <dir>{ROBOTO_INSTALLED}</dir>\n  <cachedir>{scratch / "fontconfig"}</cachedir>\n</fontconfig>\n')
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def first_visit(playwright, base, language, env) -> Visit:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, env=env)
+    try:
+        context = new_context(browser, base, language)
+        page = context.new_page()
+        wire = Wire(context, page)
+        page.goto(f"{base}/")
+        wire.settle()
+        return wire.take("home")
+    finally:
+        browser.close()
+
+
 class Lighthouse:
     """tools/a11y/performance.mjs, connected to the walking browser."""
 
@@ -224,13 +257,21 @@ def kilobytes(size: int) -> str:
     return f"{size / KB:.1f}"
 
 
-def print_weights(visits: list[Visit], language: str):
-    first = visits[0]
-    print(f"\nFirst visit to {first.path} ({language}, 360 px, JavaScript on, empty cache), kB on the wire:")
+def print_first_visit(first: Visit, language: str, where: str):
+    print(f"\nFirst visit to {first.path} ({language}, 360 px, JavaScript on, empty cache, {where}), kB on the wire:")
     for kind in ("HTML", "CSS", "JavaScript", "fonts", "images", "htmx", "other"):
         if kind in first.by_kind:
             print(f"  {kind:<12}{kilobytes(first.by_kind[kind]):>8}")
     print(f"  {'total':<12}{kilobytes(first.total):>8}   ({first.requests} requests)")
+
+
+def print_weights(visits: list[Visit], language: str, with_roboto: Visit | None):
+    first = visits[0]
+    print_first_visit(first, language, "Roboto not installed")
+    if with_roboto:
+        print_first_visit(with_roboto, language, "Roboto installed, as on Android")
+    else:
+        print("\n(no first visit with Roboto installed: build/roboto-installed is missing, see scripts/measure-weight)")
     print("\nEvery later page and step (warm cache), kB on the wire:")
     width = max(len(visit.name) for visit in visits)
     for visit in visits[1:]:
@@ -285,7 +326,9 @@ def main():
                 visits.append(wire.take(state.name))
                 print(f"  {state.name}: {kilobytes(visits[-1].total)} kB", file=sys.stderr, flush=True)
             context.close()
-            print_weights(visits, language)
+            roboto_env = with_roboto_installed(scratch)
+            with_roboto = first_visit(playwright, service.url, language, roboto_env) if roboto_env else None
+            print_weights(visits, language, with_roboto)
 
             if not arguments.no_lighthouse:
                 lighthouse = Lighthouse(f"http://127.0.0.1:{port}")
