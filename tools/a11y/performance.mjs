@@ -33,10 +33,14 @@ const METRICS = {
 const browser = await puppeteer.connect({ browserURL: process.argv[2], defaultViewport: null });
 
 async function markedPage(token) {
-  for (const target of browser.targets()) {
-    if (target.type() !== "page") continue;
-    const page = await target.page();
-    if (page && (await page.evaluate(() => window.kepwebPerformance).catch(() => null)) === token) return page;
+  // A tab opened a moment ago may not be known here yet: look again for a few seconds.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const target of browser.targets()) {
+      if (target.type() !== "page") continue;
+      const page = await target.page();
+      if (page && (await page.evaluate(() => window.kepwebPerformance).catch(() => null)) === token) return page;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no page is marked ${token}`);
 }
