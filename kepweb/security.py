@@ -65,17 +65,20 @@ class MaskedCSRFProtect(CSRFProtect):
 
     def init_app(self, app):
         super().init_app(app)
-        # Registered after Flask-WTF's own, so these win (the form macro uses them too).
+        # Registered after Flask-WTF's own, so these win in every template.
         app.jinja_env.globals["csrf_token"] = masked_csrf_token
         app.context_processor(lambda: {"csrf_token": masked_csrf_token})
 
     def _get_csrf_token(self):
+        # Flask-WTF's own lookup (form field, then the X-CSRFToken header), unmasked.
+        # A private method: tests/test_security.py would fail if it changed.
         sent = super()._get_csrf_token()
         return unmask(sent) if sent else sent
 
 
 class MaskedFormCSRF(CSRF):
-    """The CSRF field of every FlaskForm (`{{ form.csrf_token }}`): masked like the rest."""
+    """The CSRF field of every FlaskForm (`{{ form.csrf_token }}`): masked like the rest.
+    (No form here sets its own CSRF secret or field name in its Meta.)"""
 
     def setup_form(self, form):
         self.meta = form.meta
