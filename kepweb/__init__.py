@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from kepweb import auth, errors, htmx, i18n, scheduling, security, static_files
+from kepweb import auth, compression, errors, htmx, i18n, scheduling, security, static_files
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx.init_app(app)
     scheduling.init_app(app)
     auth.init_app(app)
+    compression.init_app(app)
     app.register_blueprint(pages)
     app.register_blueprint(appointments)
     app.register_blueprint(booking)

@@ -1,10 +1,16 @@
 """The one place that knows about htmx request headers.
 
 A view calls `render_page(template, **context)`. A plain request gets the whole
-page. An htmx request gets only the part it asked for: the named block of the
-same template (so one template serves both, as in contact-app), chosen by the
-`HX-Target` header. Because the answer differs by that header, every response
-carries `Vary: HX-Request` so that no cache hands a fragment to a full load.
+page. An htmx request gets only the part it asked for, chosen by the
+`HX-Target` header: for a search, the named block of the same template (so one
+template serves both, as in contact-app); for a boosted wizard step (target
+`main-content`), the layout's short form: the `<title>` (htmx sets
+document.title from it), `<main>` and the language switch, which the step
+swaps out of band. A history restore (htmx sends no HX-Request for it, see
+historyRestoreAsHxRequest in layouts/base.html, and we check its own header
+too) and every plain request get the whole page. Because the answer differs by
+those headers, every response carries `Vary: HX-Request, HX-Target` so that no
+cache hands a fragment to a full load.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ htmx = Htmx()
 
 # htmx targets we answer with a block of the page template. The target id and
 # the block name are the same word, which keeps templates and views in step.
-# Boosted steps (target main-content) get the whole page, and htmx keeps the
-# <main> element itself with data-hx-select: the block alone has no <main> around it.
 FRAGMENT_TARGETS = frozenset({"search-results"})
+# Boosted steps swap <main> itself (outerHTML, with data-hx-select="#main-content",
+# which finds it in the short answer as it would in a whole page).
+MAIN_TARGET = "main-content"
 
 
 def is_htmx_request() -> bool:
@@ -32,6 +39,11 @@ def requested_fragment() -> str | None:
         return None
     target = request.htmx.target
     return target if target in FRAGMENT_TARGETS else None
+
+
+def swaps_main_only() -> bool:
+    """An htmx request that replaces <main>: it needs nothing around it."""
+    return is_htmx_request() and request.htmx.target == MAIN_TARGET
 
 
 def _block_for(template: str) -> str | None:
@@ -49,7 +61,7 @@ def render_page(template: str, status: int = 200, **context):
     if block:
         body = render_block(template, block, **context)
     else:
-        body = render_template(template, **context)
+        body = render_template(template, swap_main_only=swaps_main_only(), **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     response.vary.add("HX-Target")

@@ -4,14 +4,99 @@ Flask-Talisman sets the headers (CSP, HSTS over HTTPS, frame-ancestors,
 Referrer-Policy, nosniff, Permissions-Policy) and lets a single view relax one
 (the join page will allow camera and microphone); Flask-WTF's CSRFProtect checks
 every POST, including htmx ones that send the token in an `X-CSRFToken` header.
+
+Pages are compressed (kepweb/compression.py), so the CSRF token must not be a
+secret that repeats from one response to the next: BREACH recovers such a
+secret, a character at a time, from the compressed length of responses that
+also reflect text the attacker chose. As Django and Rails do, every response
+carries the token masked with a fresh random one-time pad (`pad + token XOR
+pad`): the token the server checks is unchanged, but what is written into the
+page is new random bytes each time, so there is nothing to guess. The mask
+comes off before Flask-WTF checks the token, from a form field or from the
+`X-CSRFToken` header that htmx sends.
 """
 
 from __future__ import annotations
 
-from flask_talisman import Talisman
-from flask_wtf.csrf import CSRFProtect
+import base64
+import binascii
+import secrets
 
-csrf = CSRFProtect()
+from flask import g
+from flask_talisman import Talisman
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect, generate_csrf, validate_csrf
+from wtforms.csrf.core import CSRF
+
+
+def mask(token: str) -> str:
+    """The token XOR a fresh random pad of its length, the pad in front, URL-safe base64."""
+    raw = token.encode("ascii")
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(pad, raw))).decode("ascii")
+
+
+def unmask(masked: str) -> str:
+    """The token a masked value carries; "" when it is not one (Flask-WTF then refuses it)."""
+    try:
+        data = base64.urlsafe_b64decode(masked.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return ""
+    half, odd = divmod(len(data), 2)
+    if odd or not half:
+        return ""
+    pad, hidden = data[:half], data[half:]
+    try:
+        return bytes(a ^ b for a, b in zip(pad, hidden)).decode("ascii")
+    except UnicodeDecodeError:
+        return ""
+
+
+def masked_csrf_token() -> str:
+    """`csrf_token()` in templates: masked once per response (one pad per response is
+    enough, since BREACH needs the same secret in many responses)."""
+    if "masked_csrf_token" not in g:
+        g.masked_csrf_token = mask(generate_csrf())
+    return g.masked_csrf_token
+
+
+class MaskedCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRFProtect, writing masked tokens and taking the mask off what comes back."""
+
+    def init_app(self, app):
+        super().init_app(app)
+        # Registered after Flask-WTF's own, so these win in every template.
+        app.jinja_env.globals["csrf_token"] = masked_csrf_token
+        app.context_processor(lambda: {"csrf_token": masked_csrf_token})
+
+    def _get_csrf_token(self):
+        # Flask-WTF's own lookup (form field, then the X-CSRFToken header), unmasked.
+        # A private method: tests/test_security.py would fail if it changed.
+        sent = super()._get_csrf_token()
+        return unmask(sent) if sent else sent
+
+
+class MaskedFormCSRF(CSRF):
+    """The CSRF field of every FlaskForm (`{{ form.csrf_token }}`): masked like the rest.
+    (No form here sets its own CSRF secret or field name in its Meta.)"""
+
+    def setup_form(self, form):
+        self.meta = form.meta
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field):
+        return masked_csrf_token()
+
+    def validate_csrf_token(self, form, field):
+        if g.get("csrf_valid", False):  # MaskedCSRFProtect checked this request already
+            return
+        validate_csrf(unmask(field.data or ""), self.meta.csrf_secret, self.meta.csrf_time_limit,
+                      self.meta.csrf_field_name)
+
+
+# Every form of the service is a FlaskForm; this is where its CSRF field comes from.
+FlaskForm.Meta.csrf_class = MaskedFormCSRF
+csrf = MaskedCSRFProtect()
 
 # Talisman keeps its settings on the instance, so each app gets its own
 # (tests build many apps). A view that needs another policy uses this one's

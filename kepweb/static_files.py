@@ -2,8 +2,7 @@
 `python -m whitenoise.compress static`), served with caching headers, before
 Flask is even asked.
 
-Only static files are compressed. Pages are not: they carry the CSRF token next
-to text the citizen typed, and compressing that over TLS invites BREACH.
+Pages are compressed elsewhere (kepweb/compression.py, with BREACH handled).
 """
 
 from __future__ import annotations
