@@ -76,7 +76,10 @@ def _start(page: Page):
 
 def _stop(page: Page):
     page.evaluate("""async () => {
-        if (window.kepwebReaderListening) { window.kepwebReaderListening = false; await VirtualScreenReader.virtual.stop(); }
+        if (window.kepwebReaderListening) {
+            window.kepwebReaderListening = false;
+            await VirtualScreenReader.virtual.stop();
+        }
     }""")
 
 

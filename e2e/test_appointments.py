@@ -349,9 +349,11 @@ def wider_than_the_screen(page):
     """The innermost elements that stick out on the right, to say what scrolls sideways."""
     return page.evaluate("""() => {
         const width = document.documentElement.clientWidth;
-        const wide = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > width + 0.5);
+        const wide = [...document.body.querySelectorAll("*")]
+            .filter(e => e.getBoundingClientRect().right > width + 0.5);
         return wide.filter(e => !wide.some(other => other !== e && e.contains(other)))
-                   .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} "${e.textContent.trim().slice(0, 60)}"`);
+                   .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`
+                             + ` "${e.textContent.trim().slice(0, 60)}"`);
     }""")
 
 

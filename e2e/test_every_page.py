@@ -59,7 +59,8 @@ def test_every_page_is_accessible(browser, live_service, service_without_api, la
     base = live_service.url
     context = new_context(browser, base, language, viewport, block_scripts=(javascript == "js-off"))
     context.add_cookies([{"name": "kepweb_lang", "value": language, "url": service_without_api.url}])
-    states = dict(STATES, **{"service-unavailable": lambda page, _base: page.goto(f"{service_without_api.url}/municipalities")})
+    states = dict(STATES, **{
+        "service-unavailable": lambda page, _base: page.goto(f"{service_without_api.url}/municipalities")})
     page = context.new_page()
     foreign_requests, console_errors = [], collect_console_errors(page)
     page.on("request", lambda request: foreign_requests.append(request.url)

@@ -59,22 +59,23 @@ const named = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + [...
     + ` "${(el.textContent || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40)}"`;"""
 
 # Every stop Tab should reach, in the page's order (no positive tabindex anywhere).
-TAB_STOPS = """() => { %s
+TAB_STOPS = "() => { " + STOP + """
   const stops = [];
   for (const el of document.querySelectorAll(
       'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')) {
-    if (el.tabIndex < 0 || el.disabled || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.tabIndex < 0 || el.disabled || !el.getClientRects().length
+        || getComputedStyle(el).visibility === 'hidden') continue;
     const key = stop(el);
     if (!stops.some(known => known.stop === key)) stops.push({stop: key, name: named(el)});
   }
   return stops;
-}""" % STOP
+}"""
 
 # What the focused element is and whether its focus shows, in one look: how the
 # element, its labels and their ::before and ::after look with focus and without
 # it (focus taken away for a moment and given back, transitions run to their end),
 # counting only what can be seen.
-FOCUS = """landing => { %s
+FOCUS = "landing => { " + STOP + """
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const transparent = colour => colour === 'transparent' || /rgba\\(.*,\\s*0\\)$/.test(colour);
@@ -105,7 +106,9 @@ FOCUS = """landing => { %s
     parts.forEach((part, index) => [null, '::before', '::after'].forEach(pseudo => {
       const style = getComputedStyle(part, pseudo);
       if (pseudo && style.getPropertyValue('content') === 'none') return;  // no such box
-      Object.entries(seen(style)).forEach(([name, value]) => { all[`${index ? 'label' : 'element'}${pseudo || ''} ${name}`] = value; });
+      Object.entries(seen(style)).forEach(([name, value]) => {
+        all[`${index ? 'label' : 'element'}${pseudo || ''} ${name}`] = value;
+      });
     }));
     return all;
   };
@@ -132,10 +135,11 @@ FOCUS = """landing => { %s
         : 'it looks the same with and without focus: ' + JSON.stringify(withFocus),
     // The browser scrolls a focused element into view; nothing fixed may lie over it.
     inView: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
-    covered: !!centre && !(el.contains(centre) || centre.contains(el) || [...(el.labels || [])].some(l => l.contains(centre))),
+    covered: !!centre && !(el.contains(centre) || centre.contains(el)
+        || [...(el.labels || [])].some(l => l.contains(centre))),
     coveredBy: centre ? centre.tagName.toLowerCase() + [...centre.classList].map(c => '.' + c).join('') : '',
   };
-}""" % STOP
+}"""
 
 
 class Keyboard:
@@ -239,7 +243,8 @@ class Keyboard:
         A loop in a part of the page would come round without the rest: a trap."""
         key = "Shift+Tab" if backwards else "Tab"
         stops = self.page.evaluate(TAB_STOPS)
-        assert stops and stops[0]["name"].startswith("a.govgr--skip-link"), f"the skip link is not the first stop: {stops[:1]}"
+        assert stops and stops[0]["name"].startswith("a.govgr--skip-link"), (
+            f"the skip link is not the first stop: {stops[:1]}")
         order = [stop["stop"] for stop in (stops[::-1] if backwards else stops)]
         names = {stop["stop"]: stop["name"] for stop in stops}
         visited = []

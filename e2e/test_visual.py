@@ -72,7 +72,7 @@ DESCRIBE = """const describe = el => !el || !el.tagName ? String(el) :
 # Text that lies over other text or over a control, and text clipped by its box.
 # Text is measured by its glyph boxes (a Range over each text node), not by its
 # element's box: a wrapped link's box is a rectangle that covers its neighbours.
-TEXT_PROBLEMS = """() => { %s
+TEXT_PROBLEMS = "() => { " + DESCRIBE + """
   const hidden = el => el.closest('[hidden], .govgr-visually-hidden, script, style, template')
       || getComputedStyle(el).visibility === 'hidden';
   const boxes = [];
@@ -112,15 +112,16 @@ TEXT_PROBLEMS = """() => { %s
     const clips = [style.overflowX, style.overflowY].some(value => value === 'hidden' || value === 'clip');
     if (!clips || hidden(el) || el.clientWidth <= 1 || el.clientHeight <= 1 || !el.textContent.trim()) continue;
     if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
-      found.add(`clipped: ${describe(el)} (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+      found.add(`clipped: ${describe(el)}`
+          + ` (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
     }
   }
   return [...found];
-}""" % DESCRIBE
+}"""
 
 # Every element Tab can reach, focused in turn: is its focus visible, and does
 # focus change how it looks? `forced`: forced colours keep only outlines.
-FOCUS_PROBLEMS = """forced => { %s
+FOCUS_PROBLEMS = "forced => { " + DESCRIBE + """
   const tabbable = [...document.querySelectorAll(
       'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
     .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
@@ -147,20 +148,20 @@ FOCUS_PROBLEMS = """forced => { %s
   }
   if (before && before.focus) before.focus();
   return {found, count: tabbable.length};
-}""" % DESCRIBE
+}"""
 
 # Buttons without a border: in forced colours, where backgrounds go, just words.
-BUTTONS_WITHOUT_EDGES = """() => { %s
+BUTTONS_WITHOUT_EDGES = "() => { " + DESCRIBE + """
   return [...document.querySelectorAll('button, .govgr-btn, input[type=submit], input[type=button]')]
     .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
     .filter(el => { const s = getComputedStyle(el);
       return ['Top', 'Right', 'Bottom', 'Left'].some(side =>
           s[`border${side}Style`] === 'none' || parseFloat(s[`border${side}Width`]) < 1); })
     .map(describe);
-}""" % DESCRIBE
+}"""
 
 # Anything that moves, or would move, with prefers-reduced-motion set.
-MOTION = """() => { %s
+MOTION = "() => { " + DESCRIBE + """
   const longest = value => Math.max(0, ...value.split(',').map(part =>
       part.trim().endsWith('ms') ? parseFloat(part) / 1000 : parseFloat(part)).filter(n => !isNaN(n)));
   const found = document.getAnimations().filter(a => a.playState === 'running')
@@ -177,7 +178,7 @@ MOTION = """() => { %s
     }
   }
   return found;
-}""" % DESCRIBE
+}"""
 
 # Parts of digigov that move (a transition, a spinning loader, smooth scrolling).
 # None is on our pages yet; added for a moment, they show that the check sees
@@ -193,7 +194,8 @@ ADD_MOVING_PARTS = """names => names.forEach(name => {
 REMOVE_MOVING_PARTS = "() => document.querySelectorAll('[data-moving-part]').forEach(part => part.remove())"
 
 SCROLLS_SIDEWAYS = "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
-SETTLED = "() => document.readyState === 'complete' && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+SETTLED = ("() => document.readyState === 'complete'"
+           " && !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
 
 
 # -- PNG, without Pillow (not a dependency of the project) ---------------------------------------
@@ -238,7 +240,8 @@ def png_pixels(data: bytes) -> list[list[bytes]]:
                 line[x] = (line[x] + (left + up) // 2) & 0xFF
             elif kind == 4:
                 guess = left + up - up_left
-                nearest = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - up_left), 2, up_left))
+                nearest = min((abs(guess - left), 0, left), (abs(guess - up), 1, up),
+                              (abs(guess - up_left), 2, up_left))
                 line[x] = (line[x] + nearest[2]) & 0xFF
         rows.append([bytes(line[x:x + step]) for x in range(0, stride, step)])
         previous = line
@@ -249,7 +252,8 @@ def pixels_that_differ(one: bytes, other: bytes) -> int:
     """Of two photographs of the same size."""
     rows_one, rows_other = png_pixels(one), png_pixels(other)
     assert len(rows_one) == len(rows_other) and len(rows_one[0]) == len(rows_other[0]), "not the same size"
-    return sum(a != b for row_one, row_other in zip(rows_one, rows_other) for a, b in zip(row_one, row_other))
+    return sum(a != b for row_one, row_other in zip(rows_one, rows_other, strict=True)
+               for a, b in zip(row_one, row_other, strict=True))
 
 
 # -- looking at a page ---------------------------------------------------------------------
@@ -288,7 +292,7 @@ def sideways(page):
 
 
 def at_320_px(page):
-    page.set_viewport_size(dict(zip(("width", "height"), NARROWEST)))
+    page.set_viewport_size(dict(zip(("width", "height"), NARROWEST, strict=True)))
     return sideways(page)
 
 
@@ -353,7 +357,7 @@ def look_at(page, findings: Findings, place, screenshot: Path | None = None):
         findings.screenshots[place] = screenshot
     findings.note("reflow", place, at_320_px(page))
     findings.note("text-200", place, with_text_at_200_percent(page))
-    page.set_viewport_size(dict(zip(("width", "height"), PHONE)))
+    page.set_viewport_size(dict(zip(("width", "height"), PHONE, strict=True)))
     findings.note("focus", place, focus(page, forced=False))
     page.emulate_media(forced_colors="active")
     try:
@@ -404,7 +408,8 @@ def walk_the_information_pages(browser, live_service, service_without_api, findi
     context = new_context(browser, live_service.url, language)
     context.add_cookies([{"name": "kepweb_lang", "value": language, "url": service_without_api.url}])
     page = context.new_page()
-    states = dict(STATES, **{"service-unavailable": lambda page, _base: page.goto(f"{service_without_api.url}/municipalities")})
+    states = dict(STATES, **{
+        "service-unavailable": lambda page, _base: page.goto(f"{service_without_api.url}/municipalities")})
     for state, reach in states.items():
         reach(page, live_service.url)
         look_at(page, findings, f"pages/{state}")

@@ -33,7 +33,7 @@ def mask(token: str) -> str:
     """The token XOR a fresh random pad of its length, the pad in front, URL-safe base64."""
     raw = token.encode("ascii")
     pad = secrets.token_bytes(len(raw))
-    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(pad, raw))).decode("ascii")
+    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(pad, raw, strict=True))).decode("ascii")
 
 
 def unmask(masked: str) -> str:
@@ -47,7 +47,7 @@ def unmask(masked: str) -> str:
         return ""
     pad, hidden = data[:half], data[half:]
     try:
-        return bytes(a ^ b for a, b in zip(pad, hidden)).decode("ascii")
+        return bytes(a ^ b for a, b in zip(pad, hidden, strict=True)).decode("ascii")
     except UnicodeDecodeError:
         return ""
 

@@ -332,7 +332,8 @@ def control_line(result: Result) -> str:
             f"alternative text, a field without a label, a duplicated id, an empty link, an invalid "
             f"attribute), checked first in {result.language}: {control_counts(result)}. "
             + ("Every checker finds it, so its zeros above are not for want of looking." if not missed else
-               f"{', '.join(missed)} found nothing there: {'its' if len(missed) == 1 else 'their'} zeros prove nothing."))
+               f"{', '.join(missed)} found nothing there: "
+               f"{'its' if len(missed) == 1 else 'their'} zeros prove nothing."))
 
 
 def markdown(results: list[Result], versions: dict, seconds: float) -> str:
@@ -439,8 +440,8 @@ def main():
     raw.write_text(json.dumps([result.__dict__ for result in results], ensure_ascii=False, indent=1), encoding="utf-8")
     checked = [result for result in results if result.state != CONTROL]
     print("\n".join(summary_lines(checked)))
-    print(f"written: {arguments.output.relative_to(ROOT) if arguments.output.is_relative_to(ROOT) else arguments.output}"
-          f" (details: {raw.relative_to(ROOT)})")
+    output = arguments.output.relative_to(ROOT) if arguments.output.is_relative_to(ROOT) else arguments.output
+    print(f"written: {output} (details: {raw.relative_to(ROOT)})")
 
 
 if __name__ == "__main__":

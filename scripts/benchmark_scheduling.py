@@ -171,9 +171,11 @@ class Server:
         command = [sys.executable, __file__, "--serve", str(database), "--threads", str(threads)]
         if profile_dir:
             command += ["--profile", profile_dir, "--profile-clock", profile_clock]
-        self.log = open(log_path, "w")
-        self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, text=True)
+        # The child gets its own copy of the log's descriptor and writes to it as long as it
+        # runs; this process never writes to it, so its copy can close once the child is started.
+        with open(log_path, "w") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=log, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("port "):
             self.process.kill()
@@ -198,7 +200,6 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.log.close()
 
 
 def process_cpu_times(pid: int) -> tuple[float, float] | None:
@@ -667,7 +668,8 @@ def main() -> None:
             information = [p["id"] for p in catalogue["procedures"]]
             keps = session.get(f"{base}/v1/keps").json()["keps"]
             kep_ids = [k["id"] for k in keps]
-            municipality = "athens" if any(k["municipality_id"] == "athens" for k in keps) else keps[0]["municipality_id"]
+            municipality = ("athens" if any(k["municipality_id"] == "athens" for k in keps)
+                            else keps[0]["municipality_id"])
             municipal = [p["id"] for p in session.get(f"{base}/v1/procedures", params={
                 "category": "municipal", "municipality": municipality}).json()["procedures"]]
 

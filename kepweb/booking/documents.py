@@ -32,7 +32,7 @@ def _message(problem) -> str:
     return _("You can send at most 3 files. “%(name)s” was not added.", name=name)
 
 
-def _content_key(file_id: str) -> str:
+def content_key(file_id: str) -> str:
     return f"{citizen_key(PREFIX)}:{file_id}"
 
 
@@ -62,16 +62,12 @@ def accept(files, kept: list[dict]) -> tuple[list[dict], list[str]]:
         if digest in digests:
             continue  # the same file twice in one form
         digests.add(digest)
-        store().set(_content_key(upload.id), upload.content, timeout=lifetime())
+        store().set(content_key(upload.id), upload.content, timeout=lifetime())
         added.append({"id": upload.id, "display_name": upload.display_name, "media_type": upload.media_type,
                       "size": upload.size, "size_text": describe_size(upload.size, locale), "digest": digest})
     return kept + added, []
 
 
-def content_of(file_id: str) -> bytes | None:
-    return store().get(_content_key(file_id))
-
-
 def discard(entries: list[dict]) -> None:
     for entry in entries:
-        store().delete(_content_key(entry["id"]))
+        store().delete(content_key(entry["id"]))

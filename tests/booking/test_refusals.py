@@ -348,6 +348,13 @@ def test_the_same_file_sent_twice_is_kept_once(citizen_request, answered):
     files = answers_of(citizen_request)["document"]["files"]
     assert [entry["display_name"] for entry in files] == ["άδεια.pdf"]
     assert "content" not in files[0], "the answers hold a reference, not the bytes"
+    with citizen_request.client.application.test_request_context():
+        from flask import g
+
+        from kepweb.booking import documents
+
+        g.citizen = MARIA
+        assert state.store().get(documents.content_key(files[0]["id"])) == pdf, "the bytes are in the upload store"
 
 
 def test_an_oversized_request_gets_our_own_page_in_the_citizens_language(citizen_request, answered):
