@@ -39,6 +39,7 @@ STATES = {
     "municipalities": goto("/municipalities"),
     "municipalities-search": goto("/municipalities?q=χανια"),
     "municipalities-nothing-found": goto("/municipalities?q=atlantis"),
+    "municipality": goto("/municipalities/chania"),
     "accessibility-statement": goto("/accessibility"),
     "privacy": goto("/privacy"),
     "feedback": goto("/feedback"),

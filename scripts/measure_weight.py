@@ -65,6 +65,7 @@ INFORMATION_PAGES = {
     "manual": "/manual",
     "municipalities": "/municipalities",
     "municipalities, a search": "/municipalities?q=chania",
+    "a municipality": "/municipalities/chania",
     "accessibility statement": "/accessibility",
     "privacy": "/privacy",
     "feedback": "/feedback",

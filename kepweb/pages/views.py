@@ -3,14 +3,14 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from kepweb.htmx import render_page
 from kepweb.mail import MailUnavailable, send_accessibility_feedback
 from kepweb.pages.forms import FeedbackForm
 from kepweb.scheduling import clients
-from kepweb.search import matches
+from kepweb.search import fold, matches
 
 log = logging.getLogger(__name__)
 pages = Blueprint("pages", __name__)
@@ -58,6 +58,9 @@ def manual():
 
 @pages.get("/municipalities")
 def municipalities():
+    """Without a query, every municipality by region, each a link to its own page
+    (all 180 KEPs in full would be too heavy for one page); a search shows the
+    few that match with their KEPs in full."""
     query = request.args.get("q", "").strip()[:100]
     found = [
         municipality
@@ -69,6 +72,32 @@ def municipalities():
         page_title=_("Participating municipalities and their KEPs"),
         query=query,
         municipalities=found,
+        regions=[] if query else _by_region(found),
+    )
+
+
+def _by_region(municipalities):
+    """[(region, [municipality, ...]), ...], regions and municipalities in the
+    alphabetical order of the page's language."""
+    regions = {}
+    for municipality in municipalities:
+        regions.setdefault(str(municipality.region), []).append(municipality)
+    return [
+        (region, sorted(members, key=lambda municipality: fold(str(municipality.name))))
+        for region, members in sorted(regions.items(), key=lambda item: fold(item[0]))
+    ]
+
+
+@pages.get("/municipalities/<municipality_id>")
+def municipality_page(municipality_id):
+    found = next((municipality for municipality in clients().places.municipalities_with_keps()
+                  if municipality.id == municipality_id), None)
+    if found is None:
+        abort(404)
+    return render_page(
+        "pages/municipality.html",
+        page_title=_("%(municipality)s: KEPs", municipality=found.name),
+        municipality=found,
     )
 
 
