@@ -78,14 +78,14 @@ def test_accessibility_statement_follows_the_eu_model(client_request):
         "Feedback and contact information",
         "Enforcement procedure",
     ]
-    assert "26 November 2026" in text_of(page)
+    assert "27 November 2026" in text_of(page)
     assert page.find("a", href=lambda href: href and href.startswith("/feedback"))
 
 
 def test_the_statement_date_is_formatted_by_babel_in_greek(client_request):
     client_request.use_language("el")
     page = client_request.get("/accessibility")
-    assert "26 Νοεμβρίου 2026" in text_of(page)
+    assert "27 Νοεμβρίου 2026" in text_of(page)
 
 
 def test_the_statement_says_what_the_accessibility_report_found(client_request):
