@@ -32,13 +32,18 @@ def citizen_request(client_request):
     return client_request
 
 
+def hold_the_first_free_time(api):
+    """MARIA holds the first free time for a housing allowance in Hydra: (the free time, the hold)."""
+    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra")
+    return slot, api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
+                                kep_id=slot.kep_id, start=slot.start)
+
+
 @pytest.fixture
 def booked(citizen_request):
     """An appointment of MARIA's, made through the frontend's own client, cancelled afterwards."""
     api = citizen_request.client.application.extensions["scheduling"]
-    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra")
-    hold = api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
-                          kep_id=slot.kep_id, start=slot.start)
+    _slot, hold = hold_the_first_free_time(api)
     booking = api.bookings.book(MARIA.tax_id, {
         "hold_id": hold.id, "contact": {"name": "Μαρία", "email": "m@example.com", "phone": "6912345678",
                                         "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},

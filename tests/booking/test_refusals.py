@@ -24,7 +24,8 @@ import yaml
 from kepweb import refusals
 from kepweb.booking import state
 from sandbox import scheduling
-from tests.booking.conftest import MARIA
+from tests.booking.conftest import MARIA, hold_the_first_free_time
+from tests.booking.test_steps import answers_of, put_answers
 from tests.conftest import API_TOKEN, ServerThread
 from tests.page_checks import text_of
 
@@ -83,22 +84,6 @@ def scheduling_api(forced_api):
     return forced_api.url
 
 
-def put_answers(citizen_request, answers):
-    with citizen_request.client.application.test_request_context():
-        from flask import g
-
-        g.citizen = MARIA
-        state.store().set(state.citizen_key(state.PREFIX), answers)
-
-
-def answers_of(citizen_request):
-    with citizen_request.client.application.test_request_context():
-        from flask import g
-
-        g.citizen = MARIA
-        return state.current().answers
-
-
 TYPED = {
     "details": {"full_name": "Μαρία Παπαδοπούλου", "email": "m@example.com", "phone": "6912345678",
                 "street": "Ερμού 10", "postcode": "10563", "town": "Αθήνα"},
@@ -113,13 +98,11 @@ TYPED = {
 def answered(citizen_request):
     """Every answer given and a time really held by the API: the check-your-answers page."""
     api = citizen_request.client.application.extensions["scheduling"]
-    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra")
-    hold = api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
-                          kep_id=slot.kep_id, start=slot.start)
+    slot, hold = hold_the_first_free_time(api)
     record = {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(), "end": hold.end.isoformat(),
               "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": []}
-    put_answers(citizen_request, {"category": "information", "procedure": "housing-allowance",
-                                  "municipality": "hydra", "kep": "any", "hold": record, **TYPED})
+    put_answers(citizen_request, category="information", procedure="housing-allowance", municipality="hydra",
+                kep="any", hold=record, **TYPED)
     yield slot
     api.holds.release(MARIA.tax_id, hold.id)
 
@@ -159,7 +142,7 @@ def book(client, _slot, _booking):
 
 
 def view_booking(client, _slot, _booking):
-    put_answers(client, {"booked": "KEP-2222-2222"})
+    put_answers(client, booked="KEP-2222-2222")
     return client.client.get("/book/confirmation")
 
 
