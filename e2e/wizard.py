@@ -241,15 +241,19 @@ class Wizard:
         expect(page.locator("#main-content input[name=slot]").first).to_be_visible()
         self.expect_step("time")
 
-    def to_the_time_step(self):
-        """From the start: an information booking at any KEP, up to the day and time."""
+    def to_the_time_step(self, last_procedure=False) -> str:
+        """From the start: an information booking at any KEP, up to the day and time.
+        Returns the procedure chosen: the first of the list, or the last."""
         self.begin()
         self.choose("category", "information")
         self.continue_to("procedure")
-        self.choose_first("procedure")
+        options = self.page.locator("#main-content input[name=procedure]")
+        procedure = (options.last if last_procedure else options.first).get_attribute("value")
+        self.choose("procedure", procedure)
         self.continue_to("municipality")
         self.choose("municipality", "anywhere")
         self.continue_to("time")
+        return procedure
 
     def fill(self, values: dict):
         for field_id, value in values.items():

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import request
+from flask import flash, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -32,6 +32,9 @@ CONTRACT_CODES = frozenset({
     "unauthorized", "forbidden", "not_found", "method_not_allowed", "validation", "slot_taken", "hold_expired",
     "outside_hours", "not_allowed", "idempotency_conflict", "bad_request",
 })
+
+#: The flash category of what a refusal says (templates/components/notices.html shows it).
+NOTICE = "notice"
 
 # Resume points that are not pages of their own.
 SAME_PAGE = "same page"     # the page the form was sent from
@@ -180,6 +183,18 @@ def field_messages(problem: SchedulingProblem) -> list[str]:
         if isinstance(text, str) and text:
             messages.append(text)
     return messages
+
+
+def go_on(action: str, refusal: Refusal, problem: SchedulingProblem, target: str, back_url: str):
+    """Say what the refusal says (and the API's words per field) on the page to go on from."""
+    if request.method == "GET" and target == request.full_path.rstrip("?"):
+        # Going back to this very page would only meet the same refusal.
+        return unforeseen(action, problem, back_url=back_url)
+    flash(refusal.says, NOTICE)
+    if refusal.shows_field_messages:
+        for message in field_messages(problem):
+            flash(message, NOTICE)
+    return redirect(target, code=303)
 
 
 def not_found():

@@ -56,13 +56,7 @@ def refused(problem):
     if refusal.resume == refusals.NOT_FOUND:
         return refusals.not_found()
     target = request.full_path.rstrip("?") if refusal.resume == refusals.SAME_PAGE else back
-    if request.method == "GET" and target == request.full_path.rstrip("?"):
-        return refusals.unforeseen(action, problem, back_url=back)
-    flash(refusal.says, "notice")
-    if refusal.shows_field_messages:
-        for message in refusals.field_messages(problem):
-            flash(message, "notice")
-    return redirect(target, code=303)
+    return refusals.go_on(action, refusal, problem, target, back_url=back)
 
 
 @appointments.get("/appointments")

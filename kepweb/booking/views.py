@@ -41,7 +41,7 @@ from kepweb.search import matches_any_script
 from kepweb.time_picker import Query, TimeForm, choose, first_free
 
 booking = Blueprint("booking", __name__, url_prefix="/book")
-NOTICE = "notice"
+NOTICE = refusals.NOTICE
 
 
 # -- shared ----------------------------------------------------------------------------
@@ -124,18 +124,8 @@ def refused(problem):
         forgets = (*forgets, *refusals.forgets_for_fields(problem))
     forgotten = wizard.forget(*forgets)
     holds.let_go(tax_id(), forgotten.get("hold"))
-    if resume == refusals.SAME_PAGE:
-        target = came_from()
-    else:
-        target = url_for(f"booking.{resume}")
-    if request.method == "GET" and target == request.full_path.rstrip("?"):
-        # Going back to this very page would only meet the same refusal.
-        return refusals.unforeseen(action, problem, back_url=url_for("booking.start"))
-    flash(refusal.says, NOTICE)
-    if refusal.shows_field_messages:
-        for message in refusals.field_messages(problem):
-            flash(message, NOTICE)
-    return redirect(target, code=303)
+    target = came_from() if resume == refusals.SAME_PAGE else url_for(f"booking.{resume}")
+    return refusals.go_on(action, refusal, problem, target, back_url=url_for("booking.start"))
 
 
 def came_from() -> str:

@@ -178,16 +178,21 @@ def test_book_with_an_answer_the_api_refuses_books_nothing_and_says_so(citizen_r
     assert confirmed(citizen_request, "birth-allowance") == []
 
 
-def test_when_the_api_is_down_at_book_the_503_page_is_in_greek_and_the_answers_are_kept(app_config,
-                                                                                        citizen_request):
-    before = to_the_check_page(citizen_request, "unemployment-benefit")
-    # The same session store and key, the API on a port where nothing answers.
+def greek_citizen_with_the_api_down(app_config, citizen_request):
+    """The same citizen, session store and key, in Greek, with the API on a port where nothing answers."""
     secret = citizen_request.client.application.config["SECRET_KEY"]
     down = create_app({**app_config, "SECRET_KEY": secret, "SCHEDULING_API_URL": "http://127.0.0.1:9/v1",
                        "SCHEDULING_API_TIMEOUT": 0.5})
     client = PageClient(down.test_client())
     client.use_language("el")
     sign_in_as(client.client)
+    return down, client
+
+
+def test_when_the_api_is_down_at_book_the_503_page_is_in_greek_and_the_answers_are_kept(app_config,
+                                                                                        citizen_request):
+    before = to_the_check_page(citizen_request, "unemployment-benefit")
+    down, client = greek_citizen_with_the_api_down(app_config, citizen_request)
     with down.test_request_context(), force_locale("el"):
         unavailable = gettext("Sorry, the service is unavailable")
     assert unavailable != "Sorry, the service is unavailable", "no Greek title to compare with"
@@ -208,12 +213,7 @@ def test_when_the_api_is_down_at_book_the_503_page_is_in_greek_and_the_answers_a
 
 def test_when_the_api_is_down_at_a_step_the_answers_typed_before_are_kept(app_config, citizen_request):
     citizen_request.post("/book/category", {"category": "information"}, expected_status=303)
-    secret = citizen_request.client.application.config["SECRET_KEY"]
-    down = create_app({**app_config, "SECRET_KEY": secret, "SCHEDULING_API_URL": "http://127.0.0.1:9/v1",
-                       "SCHEDULING_API_TIMEOUT": 0.5})
-    client = PageClient(down.test_client())
-    client.use_language("el")
-    sign_in_as(client.client)
+    down, client = greek_citizen_with_the_api_down(app_config, citizen_request)
     response = client.client.post("/book/procedure", data={"csrf_token": client.csrf_token("/feedback"),
                                                            "procedure": "child-benefit"})
     assert response.status_code == 503, response.status_code
