@@ -335,6 +335,14 @@ def area_states(page, service, upcoming, cancelled):
     yield "cancel-confirmation"
     page.goto(f"{base}/reschedule")
     yield "reschedule"
+    submit = page.locator("#main-content form button[type=submit]")
+    if not submit.count():  # the appointment's own day has no other time: a day that has
+        page.locator(".kepweb-days a").first.click()
+        page.wait_for_load_state()
+    submit.click()  # no time chosen: the picker's error, tied to its radio group
+    page.wait_for_load_state()
+    expect(page.locator("#main-content [data-error-summary]")).to_be_visible()
+    yield "reschedule-error"
     for state, moment in [("join-early", upcoming.start - timedelta(minutes=30)),
                           ("join-open", upcoming.start - timedelta(minutes=10)),
                           ("join-over", upcoming.end + timedelta(minutes=1))]:

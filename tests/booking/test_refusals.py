@@ -27,7 +27,7 @@ from sandbox import scheduling
 from tests.booking.conftest import MARIA, hold_the_first_free_time
 from tests.booking.test_steps import answers_of, put_answers
 from tests.conftest import API_TOKEN, ServerThread
-from tests.page_checks import text_of
+from tests.page_checks import check_page, text_of
 
 CONTRACT = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
 STATUS = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "method_not_allowed": 405, "validation": 422,
@@ -220,6 +220,8 @@ def test_every_refusal_at_every_step_has_a_page(citizen_request, answered, booke
         assert response.status_code == 502, "an unforeseen refusal gets the fallback page"
         assert any(f"code={code}" in record.getMessage() and f"action={action}" in record.getMessage()
                    for record in caplog.records), "and it is logged for somebody to look at"
+        assert not any(MARIA.tax_id in record.getMessage() for record in caplog.records), "no personal data"
+        assert "we have recorded it in our error log" in text_of(check_page(response.get_data(as_text=True)))
         return
     if refusal.resume == refusals.NOT_FOUND:
         assert response.status_code == 404
