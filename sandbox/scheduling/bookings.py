@@ -119,7 +119,8 @@ class Scheduling:
             hold_id = secrets.token_urlsafe(18)
             now = self.now()
             connection.execute(
-                "INSERT INTO holds VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO holds (id, citizen, kep_id, employee_id, starts, ends, expires, created, category,"
+                " procedure_id, needs, for_booking) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (hold_id, citizen, kep_id, slot.employee_id, slot.starts, slot.ends,
                  now + self.settings.hold_minutes * 60, now, category, procedure_id, json.dumps(needs), for_booking),
             )

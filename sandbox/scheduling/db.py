@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS municipal_procedures (
 CREATE TABLE IF NOT EXISTS holds (
     id TEXT PRIMARY KEY, citizen TEXT NOT NULL, kep_id TEXT NOT NULL, employee_id TEXT NOT NULL,
     starts INTEGER NOT NULL, ends INTEGER NOT NULL, expires INTEGER NOT NULL, created INTEGER NOT NULL,
-    category TEXT NOT NULL, procedure_id TEXT NOT NULL, needs TEXT NOT NULL, for_booking TEXT
+    category TEXT NOT NULL, procedure_id TEXT NOT NULL, needs TEXT NOT NULL, for_booking TEXT,
+    interpreter_id TEXT
 );
 CREATE INDEX IF NOT EXISTS holds_employee ON holds(employee_id, starts);
 CREATE TABLE IF NOT EXISTS bookings (
@@ -67,8 +68,10 @@ CREATE TABLE IF NOT EXISTS bookings (
     kep_id TEXT NOT NULL, employee_id TEXT NOT NULL, starts INTEGER NOT NULL, ends INTEGER NOT NULL,
     status TEXT NOT NULL, category TEXT NOT NULL, procedure_id TEXT NOT NULL,
     details TEXT NOT NULL, language TEXT NOT NULL, meeting_url TEXT NOT NULL, sequence INTEGER NOT NULL DEFAULT 0,
-    created INTEGER NOT NULL, updated INTEGER NOT NULL, reminder_sent INTEGER
+    created INTEGER NOT NULL, updated INTEGER NOT NULL, reminder_sent INTEGER,
+    interpreter_id TEXT
 );
+CREATE INDEX IF NOT EXISTS bookings_interpreter ON bookings(interpreter_id, starts);
 CREATE INDEX IF NOT EXISTS bookings_employee ON bookings(employee_id, starts);
 CREATE INDEX IF NOT EXISTS bookings_citizen ON bookings(citizen);
 CREATE INDEX IF NOT EXISTS bookings_kep ON bookings(kep_id, starts);
@@ -77,9 +80,39 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     status INTEGER NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL,
     PRIMARY KEY (citizen, key)
 );
+-- One row per message to send: an email, or (channel 'sms') a text message; an
+-- invitation's messages name the invitation they are for.
 CREATE TABLE IF NOT EXISTS mail_queue (
     id INTEGER PRIMARY KEY, booking_id INTEGER NOT NULL REFERENCES bookings(id), kind TEXT NOT NULL,
-    created INTEGER NOT NULL, sent INTEGER, attempts INTEGER NOT NULL DEFAULT 0
+    created INTEGER NOT NULL, sent INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+    channel TEXT NOT NULL DEFAULT 'email', invitation_id INTEGER
+);
+-- Greek Sign Language interpreters: a resource like employees, serving any KEP's
+-- calls (they join remotely), inside their own working hours, never on their closed days.
+CREATE TABLE IF NOT EXISTS interpreters (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS interpreter_hours (
+    interpreter_id TEXT NOT NULL REFERENCES interpreters(id), weekday INTEGER NOT NULL,
+    starts TEXT NOT NULL, ends TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interpreter_hours_interpreter ON interpreter_hours(interpreter_id);
+CREATE TABLE IF NOT EXISTS interpreter_closed_days (
+    interpreter_id TEXT NOT NULL REFERENCES interpreters(id), day TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (interpreter_id, day)
+);
+-- The people the service invites to a call (the interpreter, the citizen's third person, art. 2.8).
+-- The join link is signed from (id, nonce); `device` is a hash of the one device that opened it.
+CREATE TABLE IF NOT EXISTS invitations (
+    id INTEGER PRIMARY KEY, booking_id INTEGER NOT NULL REFERENCES bookings(id), role TEXT NOT NULL,
+    name TEXT NOT NULL, email TEXT NOT NULL, nonce TEXT NOT NULL, state TEXT NOT NULL,
+    created INTEGER NOT NULL, sent INTEGER, confirmed INTEGER, withdrawn INTEGER, device TEXT
+);
+CREATE INDEX IF NOT EXISTS invitations_booking ON invitations(booking_id);
+-- A citizen's communication needs, kept between bookings with their consent (GDPR art. 9).
+CREATE TABLE IF NOT EXISTS needs_profiles (
+    citizen TEXT PRIMARY KEY, needs TEXT NOT NULL, third_person TEXT, other_needs TEXT NOT NULL DEFAULT '',
+    updated INTEGER NOT NULL
 );
 -- Article 7.2: access is logged and traceable; the citizen appears only as a keyed hash.
 CREATE TABLE IF NOT EXISTS access_log (
@@ -95,6 +128,7 @@ class Database:
         self._local = threading.local()
         with self.connection() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
+            add_missing_columns(connection)
             connection.executescript(SCHEMA)
             load_reference_data(connection)
 
@@ -125,6 +159,24 @@ class Database:
 
     def read(self) -> sqlite3.Connection:
         return self.connection()
+
+
+# Columns added after a table was first made: a file from an earlier version gets them at start.
+ADDED_COLUMNS = {
+    "holds": {"interpreter_id": "TEXT"},
+    "bookings": {"interpreter_id": "TEXT"},
+    "mail_queue": {"channel": "TEXT NOT NULL DEFAULT 'email'", "invitation_id": "INTEGER"},
+}
+
+
+def add_missing_columns(connection: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row["name"] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if not present:
+            continue  # a new file: the schema makes the table whole
+        for name, kind in columns.items():
+            if name not in present:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _fingerprint(data) -> str:
