@@ -51,7 +51,7 @@ def book(service, user, procedure, *, municipality="hydra", language="en", email
     """A confirmed booking for `user`, through the frontend's own scheduling client."""
     api = service.frontend.extensions["scheduling"]
     tax_id = TAX_IDS[user]
-    slot = api.availability.first_free("information", procedure, municipality_id=municipality)
+    slot = api.availability.first_free("information", procedure, municipality_id=municipality).slot
     assert slot, f"no free time for {procedure} in {municipality}"
     hold = api.holds.hold(tax_id, category="information", procedure=procedure, kep_id=slot.kep_id,
                           start=slot.start, needs=needs)

@@ -221,7 +221,7 @@ def test_the_first_free_time_button_without_javascript(browser, service):
     procedure = wizard.to_the_time_step(last_procedure=True)
     expect(page.locator("#main-content h1")).to_have_text(step_heading(STEP_TITLES["en"]["time"]))
 
-    first = service.frontend.extensions["scheduling"].availability.first_free("information", procedure)
+    first = service.frontend.extensions["scheduling"].availability.first_free("information", procedure).slot
     assert first is not None, f"no free time for {procedure}"
     page.locator("#main-content form.kepweb-first-free button[type=submit]").click()
     wizard.expect_step("details")

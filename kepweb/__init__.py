@@ -10,7 +10,9 @@ from kepweb import auth, compression, errors, htmx, i18n, scheduling, security, 
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
+from kepweb.guests import guests
 from kepweb.pages import pages
+from kepweb.profile import profile
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(appointments)
     app.register_blueprint(booking)
+    app.register_blueprint(guests)
+    app.register_blueprint(profile)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
     return app

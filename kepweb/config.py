@@ -115,4 +115,6 @@ def from_environment(env=None) -> dict:
         "ACCESSIBILITY_FEEDBACK_TO": env.get(
             "KEPWEB_ACCESSIBILITY_FEEDBACK_TO", "accessibility@mykeplive.example"
         ),
+        # Where people who do not use the phone write to us (shown wherever we say "contact us").
+        "SUPPORT_EMAIL": env.get("KEPWEB_SUPPORT_EMAIL", "help@mykeplive.example"),
     }

@@ -100,13 +100,13 @@ WIZARD = {
 FIELD_STEPS = {
     "category": "category", "business": "business", "procedure": "procedure", "municipality": "municipality",
     "kep_id": "kep", "start": "time", "hold_id": "time", "contact": "details", "id_document": "document",
-    "needs": "needs", "third_person": "needs", "other_needs": "needs", "contact_preference": "needs",
+    "needs": "needs", "third_person": "needs", "other_needs": "needs", "contact_preference": "details",
     "delivery": "delivery", "language": "check",
 }
 # Answers chosen from the API's own lists: refused, they are asked again.
 FIELD_FORGETS = {"procedure": ("procedure", "hold"), "kep_id": ("kep", "hold"), "category": ("category", "hold"),
                  "municipality": ("municipality", "kep", "hold"), "start": ("hold",), "hold_id": ("hold",)}
-WIZARD_ORDER = ("category", "business", "municipality", "kep", "procedure", "time", "details", "document", "needs",
+WIZARD_ORDER = ("category", "business", "municipality", "kep", "procedure", "needs", "time", "details", "document",
                 "delivery", "check")
 
 

@@ -42,7 +42,7 @@ def unseen_by_the_trim(used: set[str]) -> list[str]:
 
 def test_digigov_css_was_trimmed_for_every_digigov_class_our_markup_uses():
     every, named = digigov_classes()
-    assert {"govgr-btn", "govgr-radios__input", "govgr-header"} <= named and len(every) > len(named)
+    assert {"govgr-btn", "govgr-summary-list", "govgr-header"} <= named and len(every) > len(named)
     unseen = unseen_by_the_trim(used_now())
     assert not unseen, f"run `bash scripts/vendor-assets`: digigov.css was trimmed before these were used: {unseen}"
 

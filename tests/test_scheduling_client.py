@@ -46,7 +46,7 @@ def test_catalogue(api):
 
 
 def test_the_whole_life_of_a_booking(api):
-    slot = api.availability.first_free("information", "unemployment-benefit", municipality_id="psara")
+    slot = api.availability.first_free("information", "unemployment-benefit", municipality_id="psara").slot
     assert slot is not None and slot.kep_id == "kep-psara-1"
     days = api.availability.days("information", "unemployment-benefit", kep_id=slot.kep_id,
                                  first=slot.start.date(), last=slot.start.date())
@@ -76,7 +76,7 @@ def test_the_whole_life_of_a_booking(api):
 
 def test_a_taken_slot_and_bad_answers_raise_typed_problems(api):
     # kep-megisti-1 has two employees: the third citizen for one time is refused.
-    slot = api.availability.first_free("information", "child-benefit", kep_id="kep-megisti-1")
+    slot = api.availability.first_free("information", "child-benefit", kep_id="kep-megisti-1").slot
     for citizen in (MARIA, NIKOS):
         api.holds.hold(citizen, category="information", procedure="child-benefit", kep_id=slot.kep_id, start=slot.start)
     with pytest.raises(SchedulingProblem) as taken:

@@ -7,7 +7,16 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from stdnum.gr import vat
-from wtforms import EmailField, MultipleFileField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    MultipleFileField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from kepweb.forms import Form
@@ -57,6 +66,7 @@ class KepForm(Form):
 
 
 GREEK_PHONE = re.compile(r"^(\+30|0030)?(2[0-9]{9}|69[0-9]{8})$")
+GREEK_MOBILE = re.compile(r"^(\+30|0030)?69[0-9]{8}$")
 
 
 class DetailsForm(Form):
@@ -71,11 +81,19 @@ class DetailsForm(Form):
         DataRequired(_l("Enter your street and number")), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[DataRequired(_l("Enter your postcode"))])
     town = StringField(_l("Town or city"), validators=[DataRequired(_l("Enter your town or city")), Length(max=100)])
+    contact_preference = RadioField(
+        _l("How should we send you messages about this appointment?"),
+        choices=[("email", _l("By email")), ("sms", _l("By email and by text message (SMS)"))],
+        validators=[InputRequired(_l("Choose how we should send you messages"))],
+    )
 
     def validate_phone(self, field):
         digits = re.sub(r"[\s\-().]", "", field.data or "")
         if not GREEK_PHONE.match(digits):
             raise ValidationError(_l("Enter a Greek phone number, like 691 234 5678 or +30 691 234 5678"))
+        if self.contact_preference.data == "sms" and not GREEK_MOBILE.match(digits):
+            raise ValidationError(_l("Enter a mobile number, like 691 234 5678: text messages cannot reach "
+                                     "a landline"))
 
     def validate_postcode(self, field):
         digits = re.sub(r"\s", "", field.data or "")
@@ -111,13 +129,10 @@ class NeedsForm(Form):
                                 validators=[Optional()])
     third_person_name = StringField(_l("Their full name"), validators=[Length(max=200)])
     third_person_email = EmailField(_l("Their email address"))
-    contact_preference = RadioField(
-        _l("How should the KEP contact you?"),
-        choices=[("email", _l("By email")), ("sms", _l("By text message (SMS)"))],
-        validators=[InputRequired(_l("Choose how the KEP should contact you"))],
-    )
     other_needs = TextAreaField(_l("Anything else we should know? (optional)"), validators=[
         Length(max=1000, message=_l("Write 1,000 characters or fewer"))])
+    # Health-related data (GDPR art. 9): kept for next time only when the citizen says so.
+    remember = BooleanField(_l("Remember these needs for my next booking"))
 
     def validate_third_person_name(self, field):
         if "third_person" in (self.needs.data or []) and not (field.data or "").strip():
@@ -126,7 +141,7 @@ class NeedsForm(Form):
     def validate_third_person_email(self, field):
         value = (field.data or "").strip()
         if "third_person" in (self.needs.data or []) and not value:
-            raise ValidationError(_l("Enter the third person's email address, so that the KEP can invite them"))
+            raise ValidationError(_l("Enter the third person's email address, so that we can invite them"))
         if value:
             try:
                 validate_email(value, check_deliverability=False)

@@ -12,7 +12,7 @@ def booking_request(answers: dict, language: str) -> dict:
         "id_document": answers["document"]["id_document"],
         "needs": needs["needs"],
         "other_needs": needs.get("other_needs", ""),
-        "contact_preference": needs["contact_preference"],
+        "contact_preference": details["contact_preference"],
         "delivery": {"method": delivery["method"], "address": None},
         "language": language,
     }

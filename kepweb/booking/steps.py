@@ -58,10 +58,12 @@ STEPS = (
     Step("procedure", _l("Choose the procedure"), _always, _has("procedure")),
     Step("municipality", _l("Where would you like to be served?"), _always, _has("municipality")),
     Step("kep", _l("Choose the KEP"), _kep_step_applies, _has("kep")),
+    # Needs come before the time: the times offered must fit the longer call and have
+    # the people it needs (an interpreter), or the citizen would choose a time twice.
+    Step("needs", _l("Communication needs"), _always, _has("needs")),
     Step("time", _l("Choose a day and time"), _always, _has("hold")),
     Step("details", _l("Your contact details"), _always, _has("details")),
     Step("document", _l("Your identity document"), _always, _has("document")),
-    Step("needs", _l("Communication needs"), _always, _has("needs")),
     Step("delivery", _l("How do you want to receive the result?"), _always, _has("delivery")),
     Step("check", _l("Check your answers"), _always, lambda wizard: False),
 )
@@ -69,8 +71,8 @@ BY_NAME = {step.name: step for step in STEPS}
 
 # Municipal procedures differ per municipality (article 4.4): there the place
 # comes first, then the procedure. Everywhere else the procedure comes first.
-PLACE_FIRST_ORDER = ("category", "business", "municipality", "kep", "procedure", "time", "details", "document",
-                     "needs", "delivery", "check")
+PLACE_FIRST_ORDER = ("category", "business", "municipality", "kep", "procedure", "needs", "time", "details",
+                     "document", "delivery", "check")
 
 
 def ordered(wizard) -> list[Step]:

@@ -10,6 +10,7 @@ without it the same forms work as plain HTML. When the scheduling API refuses,
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 
 from kepweb import refusals
 from kepweb.auth import current_citizen, login_required
-from kepweb.booking import documents, holds, state, steps
+from kepweb.booking import documents, holds, needs_profile, state, steps
 from kepweb.booking.forms import (
     ID_DOCUMENTS,
     NEEDS,
@@ -268,21 +269,64 @@ def time(wizard):
     form = TimeForm()
     if request.method == "POST" and request.form.get("first_free"):
         first = first_free(query)
-        if first is None:
+        if first.slot is None:
             flash(_("There are no free times in the next 30 days for this choice."), NOTICE)
             return redirect(url_for("booking.time"), code=303)
-        return take(wizard, query, first.kep_id, first.start)
+        return take(wizard, query, first.slot.kep_id, first.slot.start)
     choice = choose(query, request.args.get("week"), request.args.get("day"), form)
     if form.validate_on_submit():
         chosen = form.chosen()
         if chosen:
             return take(wizard, query, *chosen)
-    nearest = None if choice.any_free else first_free(query)
+    first = None if choice.any_free else first_free(query)
+    nearest = first.slot if first else None
     keps = {k.id: k for k in clients().places.keps()} if choice.slots and not query.kep_id else {}
     kep_hints = {f"{slot.kep_id}|{slot.start.isoformat()}": _("At %(kep)s", kep=keps[slot.kep_id].name)
                  for slot in choice.slots if slot.kep_id in keps}
+    no_interpreter = first is not None and first.limited_by == "interpreter"
     return shown("time", "booking/time.html", form, choice=choice, nearest=nearest, kep_hints=kep_hints,
-                 nearest_day=nearest.start.astimezone(ATHENS).date().isoformat() if nearest else None)
+                 nearest_day=nearest.start.astimezone(ATHENS).date().isoformat() if nearest else None,
+                 no_interpreter=no_interpreter,
+                 alternatives=interpreter_alternatives(wizard, query) if no_interpreter else None)
+
+
+def interpreter_alternatives(wizard, query: Query) -> dict:
+    """No interpreter is free: the first time elsewhere with one, and the first with text chat instead."""
+    elsewhere = None
+    if (query.kep_id or query.municipality_id) and not steps.needs_municipality(wizard):
+        elsewhere = first_free(replace(query, kep_id=None, municipality_id=None)).slot
+    elif query.kep_id:  # municipal services: another KEP of the same municipality
+        elsewhere = first_free(replace(query, kep_id=None, municipality_id=wizard.get("municipality"))).slot
+    with_text_chat = first_free(replace(query, needs=text_chat_instead(query.needs))).slot
+    return {"elsewhere": elsewhere, "with_text_chat": with_text_chat}
+
+
+def text_chat_instead(needs) -> list[str]:
+    return sorted((set(needs) - {"sign_language"}) | {"text_chat"})
+
+
+@booking.post("/time/text-chat-instead")
+@step_view("time")
+def use_text_chat(wizard):
+    """The citizen chose a call with text chat rather than wait for an interpreter."""
+    answer = dict(wizard.get("needs") or {})
+    answer["needs"] = text_chat_instead(answer.get("needs", []))
+    if answer.get("remember"):
+        needs_profile.keep_or_forget(tax_id(), answer, keep=True, saved=None)
+    change(wizard, "needs", answer)
+    flash(_("Your call will have text chat instead of a sign-language interpreter. Choose a time."), NOTICE)
+    return redirect(url_for("booking.time"), code=303)
+
+
+@booking.post("/time/anywhere")
+@step_view("time")
+def search_anywhere(wizard):
+    """The citizen chose any KEP that has a time with an interpreter."""
+    if steps.needs_municipality(wizard):
+        change(wizard, "kep", "any")
+    else:
+        change(wizard, "municipality", "anywhere")
+    return redirect(url_for("booking.time"), code=303)
 
 
 def take(wizard, query: Query, kep_id, start):
@@ -323,7 +367,8 @@ def details(wizard):
         return go_next(change(wizard, "details", {
             "full_name": form.full_name.data.strip(), "email": form.email.data.strip(),
             "phone": form.phone.data.strip(), "street": form.street.data.strip(),
-            "postcode": form.postcode.data, "town": form.town.data.strip()}))
+            "postcode": form.postcode.data, "town": form.town.data.strip(),
+            "contact_preference": form.contact_preference.data}))
     return shown("details", "booking/details.html", form)
 
 
@@ -353,24 +398,30 @@ def remove_document(file_id):
     return redirect(url_for("booking.document"), code=303)
 
 
-# -- 8. communication needs --------------------------------------------------------------
+# -- 5. communication needs (before the time: the times offered must fit them) -----------
+
+def needs_answer(form) -> dict:
+    chosen = sorted(set(form.needs.data or []))
+    asked_third_person = "third_person" in chosen
+    return {"needs": chosen,
+            "third_person_name": (form.third_person_name.data or "").strip() if asked_third_person else "",
+            "third_person_email": (form.third_person_email.data or "").strip() if asked_third_person else "",
+            "other_needs": (form.other_needs.data or "").strip()}
+
 
 @booking.route("/needs", methods=["GET", "POST"])
 @step_view("needs")
 def needs(wizard):
-    form = NeedsForm(data=wizard.get("needs") or {})
+    saved = needs_profile.saved(tax_id())
+    form = NeedsForm(data=wizard.get("needs") or needs_profile.as_answer(saved))
     if form.validate_on_submit():
-        chosen = sorted(set(form.needs.data or []))
-        asked_third_person = "third_person" in chosen
-        change(wizard, "needs", {
-            "needs": chosen, "contact_preference": form.contact_preference.data,
-            "third_person_name": (form.third_person_name.data or "").strip() if asked_third_person else "",
-            "third_person_email": (form.third_person_email.data or "").strip() if asked_third_person else "",
-            "other_needs": (form.other_needs.data or "").strip()})
-        if wizard.hold and sorted(wizard.hold.get("needs", [])) != chosen:
-            wizard.keep("hold", holds.refit(tax_id(), wizard.hold, chosen))
+        answer = needs_answer(form)
+        needs_profile.keep_or_forget(tax_id(), answer, keep=form.remember.data, saved=saved)
+        change(wizard, "needs", {**answer, "remember": bool(form.remember.data)})
+        if wizard.hold and sorted(wizard.hold.get("needs", [])) != answer["needs"]:
+            wizard.keep("hold", holds.refit(tax_id(), wizard.hold, answer["needs"]))
         return go_next(wizard)
-    return shown("needs", "booking/needs.html", form)
+    return shown("needs", "booking/needs.html", form, saved=saved)
 
 
 # -- 9. delivery -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from flask import current_app
 
 from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
+from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 
 __all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
@@ -26,6 +27,8 @@ class Clients:
     availability: AvailabilityClient
     holds: HoldsClient
     bookings: BookingsClient
+    needs_profiles: NeedsProfilesClient
+    invitations: InvitationsClient
 
 
 def init_app(app):
@@ -33,6 +36,7 @@ def init_app(app):
     app.extensions["scheduling"] = Clients(
         categories=CategoriesClient(config), places=PlacesClient(config), procedures=ProceduresClient(config),
         availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
+        needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
     )
 
 

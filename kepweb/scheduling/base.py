@@ -137,5 +137,8 @@ class ApiClient:
     def patch(self, path: str, **kwargs):
         return self.request("PATCH", path, **kwargs)
 
+    def put(self, path: str, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
     def delete(self, path: str, **kwargs):
         return self.request("DELETE", path, **kwargs)

@@ -161,6 +161,33 @@ class Hold:
         )
 
 
+def _moment_or_none(value) -> datetime | None:
+    return parse_moment(value) if value else None
+
+
+INVITATION_STATES = ("queued", "sent", "confirmed", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Somebody the service invited to the call, and what has really happened to the invitation."""
+
+    role: str  # interpreter or third_person
+    name: str
+    state: str
+    sent_at: datetime | None
+    confirmed_at: datetime | None
+    withdrawn_at: datetime | None
+
+    @classmethod
+    def parse(cls, raw) -> Invitation:
+        if raw["state"] not in INVITATION_STATES or raw["role"] not in ("interpreter", "third_person"):
+            raise ValueError("unknown invitation state or role")
+        return cls(role=raw["role"], name=str(raw["name"]), state=raw["state"],
+                   sent_at=_moment_or_none(raw.get("sent_at")), confirmed_at=_moment_or_none(raw.get("confirmed_at")),
+                   withdrawn_at=_moment_or_none(raw.get("withdrawn_at")))
+
+
 @dataclass(frozen=True)
 class Booking:
     reference: str
@@ -173,6 +200,8 @@ class Booking:
     end: datetime
     meeting_url: str
     details: dict  # the citizen's answers as the API keeps them
+    invitations: tuple[Invitation, ...] = ()
+    interpreter_name: str | None = None  # the interpreter the API allocated, if any
 
     @classmethod
     def parse(cls, raw) -> Booking:
@@ -187,7 +216,65 @@ class Booking:
             details={name: raw.get(name) for name in (
                 "contact", "id_document", "needs", "third_person", "other_needs", "contact_preference",
                 "delivery", "business", "language")},
+            invitations=tuple(Invitation.parse(item) for item in raw.get("invitations") or ()),
+            interpreter_name=str(raw["interpreter"]["name"]) if raw.get("interpreter") else None,
         )
+
+
+@dataclass(frozen=True)
+class FirstFree:
+    """The earliest free time, or why there is none (`limited_by`: "interpreter" when only they are missing)."""
+
+    slot: Slot | None
+    limited_by: str | None
+
+    @classmethod
+    def parse(cls, raw) -> FirstFree:
+        return cls(slot=Slot.parse(raw["slot"]) if raw.get("slot") else None, limited_by=raw.get("limited_by"))
+
+
+@dataclass(frozen=True)
+class NeedsProfile:
+    """The communication needs a citizen asked the service to keep for next time."""
+
+    needs: tuple[str, ...]
+    third_person: dict | None
+    other_needs: str
+    updated: datetime
+
+    @classmethod
+    def parse(cls, raw) -> NeedsProfile:
+        third = raw.get("third_person")
+        return cls(needs=tuple(raw["needs"]), other_needs=str(raw.get("other_needs") or ""),
+                   third_person={"name": str(third["name"]), "email": str(third["email"])} if third else None,
+                   updated=parse_moment(raw["updated"]))
+
+
+@dataclass(frozen=True)
+class GuestInvitation:
+    """What an invited person (interpreter, third person) may see through their own link."""
+
+    role: str
+    name: str
+    state: str
+    access: str  # granted, or other_device when another device opened the link first
+    expires_at: datetime
+    reference: str
+    status: str
+    start: datetime
+    end: datetime
+    kep_name: LocalText
+    meeting_url: str | None
+
+    @classmethod
+    def parse(cls, raw) -> GuestInvitation:
+        booking = raw["booking"]
+        if raw["access"] not in ("granted", "other_device") or raw["state"] not in INVITATION_STATES:
+            raise ValueError("unknown invitation access or state")
+        return cls(role=raw["role"], name=str(raw["name"]), state=raw["state"], access=raw["access"],
+                   expires_at=parse_moment(raw["expires_at"]), reference=str(booking["reference"]),
+                   status=booking["status"], start=parse_moment(booking["start"]), end=parse_moment(booking["end"]),
+                   kep_name=LocalText.parse(booking["kep"]["name"]), meeting_url=booking.get("meeting_url"))
 
 
 def parse_one(payload, parser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kepweb.scheduling.base import ApiClient
-from kepweb.scheduling.models import Booking, Day, Hold, Slot, as_api_time, parse_list, parse_one
+from kepweb.scheduling.models import Booking, Day, FirstFree, Hold, Slot, as_api_time, parse_list, parse_one
 
 
 def _place(kep_id=None, municipality_id=None) -> dict:
@@ -32,10 +32,10 @@ class AvailabilityClient(ApiClient):
         params = self._query(category, procedure, needs, kep_id, municipality_id, date=day.isoformat())
         return parse_list(self.get("/availability/slots", params=params), "slots", Slot.parse)
 
-    def first_free(self, category, procedure, *, needs=(), kep_id=None, municipality_id=None) -> Slot | None:
+    def first_free(self, category, procedure, *, needs=(), kep_id=None, municipality_id=None) -> FirstFree:
         payload = self.get("/availability/first",
                            params=self._query(category, procedure, needs, kep_id, municipality_id))
-        return parse_one(payload["slot"], Slot.parse) if payload.get("slot") else None
+        return parse_one(payload, FirstFree.parse)
 
 
 class HoldsClient(ApiClient):

@@ -34,7 +34,7 @@ def citizen_request(client_request):
 
 def hold_the_first_free_time(api):
     """MARIA holds the first free time for a housing allowance in Hydra: (the free time, the hold)."""
-    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra")
+    slot = api.availability.first_free("information", "housing-allowance", municipality_id="hydra").slot
     return slot, api.holds.hold(MARIA.tax_id, category="information", procedure="housing-allowance",
                                 kep_id=slot.kep_id, start=slot.start)
 

@@ -30,7 +30,7 @@ from tests.conftest import ADMIN_TOKEN, HOLD_MINUTES, PageClient
 from tests.page_checks import check_page, text_of
 
 DETAILS = {"full_name": "Μαρία Παπαδοπούλου", "email": "maria@example.com", "phone": "691 234 5678",
-           "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα"}
+           "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα", "contact_preference": "email"}
 ERROR_PAGE_TITLES = ("Page not found", "Sorry, there is a problem with the service",
                      "Sorry, the service is unavailable", "We could not accept the form")
 
@@ -41,13 +41,14 @@ def to_the_check_page(client, procedure, needs=()):
     client.post("/book/category", {"category": "information"}, expected_status=303)
     client.post("/book/procedure", {"procedure": procedure}, expected_status=303)
     response = client.post("/book/municipality", {"municipality": "psara"}, expected_status=303)
-    assert response.headers["Location"] == "/book/time"  # one KEP: chosen for the citizen
+    assert response.headers["Location"] == "/book/needs"  # one KEP: chosen for the citizen
+    response = client.post("/book/needs", {"needs": list(needs)}, expected_status=303)
+    assert response.headers["Location"] == "/book/time"
     day = client.get("/book/time").select(".kepweb-days a")[0]["href"]
     slot = client.get(day).find("input", attrs={"name": "slot"})["value"]
     assert client.post(day, {"slot": slot}, expected_status=303).headers["Location"] == "/book/details"
     client.post("/book/details", DETAILS, expected_status=303)
     client.post("/book/document", {"id_document": "passport"}, expected_status=303)
-    client.post("/book/needs", {"needs": list(needs), "contact_preference": "email"}, expected_status=303)
     response = client.post("/book/delivery", {"method": "email"}, expected_status=303)
     assert response.headers["Location"] == "/book/check"
     page = client.get("/book/check")
@@ -143,7 +144,7 @@ def test_book_when_the_time_no_longer_fits_sends_you_to_choose_a_time_again(citi
 def test_book_when_you_already_have_an_appointment_for_it_books_nothing(citizen_request, scheduling_database):
     api = citizen_request.client.application.extensions["scheduling"]
     # An appointment for the same procedure, cancelled: the wizard may hold a time for it ...
-    slot = api.availability.first_free("information", "maternity-benefit", municipality_id="hydra")
+    slot = api.availability.first_free("information", "maternity-benefit", municipality_id="hydra").slot
     earlier_hold = api.holds.hold(MARIA.tax_id, category="information", procedure="maternity-benefit",
                                   kep_id=slot.kep_id, start=slot.start)
     earlier = api.bookings.book(MARIA.tax_id, {

@@ -14,6 +14,10 @@ from tests.conftest import HOLD_MINUTES, PageClient
 from tests.page_checks import text_of
 
 
+# The needs step answered with none (it comes before the time).
+NO_NEEDS = {"needs": [], "third_person_name": "", "third_person_email": "", "other_needs": ""}
+
+
 def answers_of(client_request):
     with client_request.client.application.test_request_context():
         from flask import g
@@ -98,9 +102,10 @@ def test_pickup_is_offered_only_for_municipal_services(citizen_request):
             "expires_at": future.isoformat(), "can_extend": True}
     common = dict(procedure="child-benefit", municipality="psara", kep="kep-psara-1", hold=hold,
                   details={"full_name": "Μ", "email": "m@example.com", "phone": "6912345678", "street": "Α 1",
+                           "contact_preference": "email",
                            "postcode": "10563", "town": "Αθήνα"},
                   document={"id_document": "passport", "files": []},
-                  needs={"needs": [], "contact_preference": "email"})
+                  needs=NO_NEEDS)
     put_answers(citizen_request, category="information", **common)
     page = citizen_request.get("/book/delivery")
     assert [i["value"] for i in page.find_all("input", attrs={"name": "method"})] == ["email", "post"]
@@ -119,9 +124,9 @@ def test_contact_details_explain_bad_input(citizen_request, field, value, messag
     hold = {"id": "h", "kep_id": "kep-psara-1", "start": future.isoformat(), "end": future.isoformat(),
             "expires_at": future.isoformat(), "can_extend": True}
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1", hold=hold)
+                kep="kep-psara-1", needs=NO_NEEDS, hold=hold)
     good = {"full_name": "Μαρία", "email": "m@example.com", "phone": "+30 691 234 5678", "street": "Ερμού 1",
-            "postcode": "105 63", "town": "Αθήνα"}
+            "postcode": "105 63", "town": "Αθήνα", "contact_preference": "email"}
     page = citizen_request.post("/book/details", {**good, field: value})
     assert summary_links(page) == [(f"#{field}", message)]
     described = page.find(id=field)["aria-describedby"].split()
@@ -135,25 +140,22 @@ def test_the_name_is_prefilled_from_taxisnet(citizen_request):
     hold = {"id": "h", "kep_id": "kep-psara-1", "start": future.isoformat(), "end": future.isoformat(),
             "expires_at": future.isoformat(), "can_extend": True}
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1", hold=hold)
+                kep="kep-psara-1", needs=NO_NEEDS, hold=hold)
     assert citizen_request.get("/book/details").find(id="full_name")["value"] == "ΜΑΡΙΑ ΠΑΠΑΔΟΠΟΥΛΟΥ"
 
 
 def test_a_third_person_needs_a_name_and_email(citizen_request):
-    future = datetime.now(timezone.utc) + timedelta(minutes=5)
-    hold = {"id": "h", "kep_id": "kep-psara-1", "start": future.isoformat(), "end": future.isoformat(),
-            "expires_at": future.isoformat(), "can_extend": True, "needs": ["third_person"]}
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1", hold=hold, details={"full_name": "Μ"}, document={"id_document": "passport"})
-    page = citizen_request.post("/book/needs", {"needs": ["third_person"], "contact_preference": "email"})
+                kep="kep-psara-1")
+    page = citizen_request.post("/book/needs", {"needs": ["third_person"]})
     assert [text for _href, text in summary_links(page)] == [
         "Enter the third person's full name",
-        "Enter the third person's email address, so that the KEP can invite them"]
+        "Enter the third person's email address, so that we can invite them"]
 
 
 def test_an_expired_hold_sends_you_back_to_choose_a_time_with_every_answer_kept(citizen_request, sandbox_clock):
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1")
+                kep="kep-psara-1", needs=NO_NEEDS)
     page = citizen_request.get("/book/time")
     day = page.select(".kepweb-days a")[0]["href"]
     slot = citizen_request.get(day).find("input", attrs={"name": "slot"})["value"]
@@ -181,7 +183,7 @@ def test_an_expired_hold_sends_you_back_to_choose_a_time_with_every_answer_kept(
 
 def test_a_time_somebody_else_took_is_explained(citizen_request):
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1")
+                kep="kep-psara-1", needs=NO_NEEDS)
     page = citizen_request.get("/book/time")
     day = page.select(".kepweb-days a")[0]["href"]
     page = citizen_request.get(day)
@@ -199,7 +201,7 @@ def test_a_time_somebody_else_took_is_explained(citizen_request):
 
 def test_when_the_api_is_down_the_answers_are_kept(app_config, citizen_request):
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1")
+                kep="kep-psara-1", needs=NO_NEEDS)
     # The same session store and key as the app the answers were given to.
     secret = citizen_request.client.application.config["SECRET_KEY"]
     down = create_app({**app_config, "SECRET_KEY": secret, "SCHEDULING_API_URL": "http://127.0.0.1:9/v1",

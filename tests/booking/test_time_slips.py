@@ -15,7 +15,7 @@ import pytest
 from kepweb.scheduling.models import parse_moment
 from tests.booking.conftest import MARIA
 from tests.booking.test_final_submit import ERROR_PAGE_TITLES, assert_told_on_a_step
-from tests.booking.test_steps import answers_of, put_answers
+from tests.booking.test_steps import NO_NEEDS, answers_of, put_answers
 from tests.page_checks import check_page, text_of
 
 MIN_NOTICE = timedelta(minutes=120)  # the sandbox's default `min_notice_minutes`
@@ -44,7 +44,7 @@ def just_inside_the_notice(start: datetime) -> timedelta:
 
 def test_a_time_that_slipped_inside_the_notice_sends_you_to_choose_another(citizen_request, sandbox_clock):
     put_answers(citizen_request, category="information", procedure="child-benefit", municipality="psara",
-                kep="kep-psara-1")
+                kep="kep-psara-1", needs=NO_NEEDS)
     day = citizen_request.get("/book/time").select(".kepweb-days a")[0]["href"]
     slot = citizen_request.get(day).find("input", attrs={"name": "slot"})["value"]
     token = citizen_request.csrf_token(day)

@@ -29,7 +29,9 @@ def test_an_information_booking_from_start_to_confirmation(citizen_request, outb
     procedure = page.find("input", attrs={"name": "procedure"})["value"]
     page = follow(client, client.post("/book/procedure", {"procedure": procedure}, expected_status=303))
     page = follow(client, client.post("/book/municipality", {"municipality": "psara"}, expected_status=303))
-    # Psara has one KEP: chosen for the citizen, straight to the day and time.
+    # Psara has one KEP: chosen for the citizen; the needs come before the time.
+    assert "Communication needs" in text_of(page.h1)
+    page = follow(client, client.post("/book/needs", {"needs": ["lip_reading"]}, expected_status=303))
     assert "Choose a day and time" in text_of(page.h1)
     day_link = page.select(".kepweb-days a")[0]["href"]
     page = client.get(day_link)
@@ -38,10 +40,9 @@ def test_an_information_booking_from_start_to_confirmation(citizen_request, outb
     assert "is held for you until" in text_of(page)
     page = follow(client, client.post("/book/details", {
         "full_name": "Μαρία Παπαδοπούλου", "email": "maria@example.com", "phone": "691 234 5678",
-        "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα"}, expected_status=303))
+        "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα", "contact_preference": "sms"},
+        expected_status=303))
     page = follow(client, client.post("/book/document", {"id_document": "passport"}, expected_status=303))
-    page = follow(client, client.post("/book/needs", {"needs": ["lip_reading"], "contact_preference": "sms"},
-                                      expected_status=303))
     page = follow(client, client.post("/book/delivery", {"method": "email"}, expected_status=303))
     assert text_of(page.h1) == "Step 10 of 10 Check your answers"  # the step number is read with the heading
     assert "Lip-reading" in text_of(page)
