@@ -111,6 +111,9 @@ def test_a_full_booking(signed_in, live_service, tmp_path, category, javascript)
     if not municipal:
         wizard.continue_to("municipality")
         choose_place(wizard, plan["place"], municipal)
+    wizard.continue_to("needs")
+    for need in plan["needs"]:
+        wizard.choose("needs", need)
     wizard.continue_to("time")
 
     wizard.first_day()
@@ -119,15 +122,12 @@ def test_a_full_booking(signed_in, live_service, tmp_path, category, javascript)
     expect(page.locator(".kepweb-hold")).to_contain_text(slot.split(",")[0])
 
     wizard.fill({"full_name": "Test Citizen", "email": email, **CONTACT})
+    wizard.choose("contact_preference", "email")
     wizard.continue_to("document")
     wizard.choose("id_document", "passport")
     attach = javascript in plan["attach_pdf"]
     if attach:
         page.locator("#files").set_input_files(minimal_pdf(tmp_path))
-    wizard.continue_to("needs")
-    for need in plan["needs"]:
-        wizard.choose("needs", need)
-    wizard.choose("contact_preference", "email")
     wizard.continue_to("delivery")
     wizard.choose("method", plan["delivery"])
     if plan["delivery"] == "post":

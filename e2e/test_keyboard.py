@@ -340,6 +340,12 @@ def test_a_full_booking_with_the_keyboard_alone(browser, service, language):
 
     keyboard.round_the_page()
     keyboard.choose("kep", "any")
+    keyboard.submit("needs")
+
+    keyboard.round_the_page()
+    needs = [keyboard.tick("input[name=needs][value=text_chat]")]
+    # Back up to the first question, to ask for one more thing.
+    needs.append(keyboard.tick("input[name=needs][value=lip_reading]", backwards=True))
     keyboard.submit("time")
 
     keyboard.round_the_page()
@@ -374,17 +380,11 @@ def test_a_full_booking_with_the_keyboard_alone(browser, service, language):
     keyboard.fill("#email", f"{CITIZENS[language]}.keyboard@example.com")
     for field, value in CONTACT.items():
         keyboard.fill(f"#{field}", value)
+    keyboard.choose("contact_preference", "sms")
     keyboard.submit("document")
 
     keyboard.round_the_page()
     keyboard.choose("id_document", "identity_card")
-    keyboard.submit("needs")
-
-    keyboard.round_the_page()
-    needs = [keyboard.tick("input[name=needs][value=text_chat]")]
-    keyboard.choose("contact_preference", "sms")
-    # Back up to the first question, to ask for one more thing.
-    needs.append(keyboard.tick("input[name=needs][value=lip_reading]", backwards=True))
     keyboard.submit("delivery")
 
     keyboard.round_the_page()

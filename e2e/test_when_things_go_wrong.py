@@ -187,10 +187,11 @@ def test_a_file_sent_is_listed_and_can_be_removed(browser, service, tmp_path, ja
     wizard = Wizard(page, "en", scripts=javascript, strict=False)
     to_the_details(wizard)
     wizard.fill({"full_name": "Test Citizen", "email": "files@example.com", **CONTACT})
+    wizard.choose("contact_preference", "email")
     wizard.continue_to("document")
     wizard.choose("id_document", "passport")
     page.locator("#files").set_input_files(minimal_pdf(tmp_path, "payslip-march.pdf"))
-    wizard.continue_to("needs")
+    wizard.continue_to("delivery")
 
     page.locator("#main-content .govgr-back-link").click()
     wizard.expect_step("document")
@@ -203,8 +204,6 @@ def test_a_file_sent_is_listed_and_can_be_removed(browser, service, tmp_path, ja
     expect(page.locator("#main-content")).not_to_contain_text("payslip-march")
 
     # On to the check page: the file is gone from the answers too.
-    wizard.continue_to("needs")
-    wizard.choose("contact_preference", "email")
     wizard.continue_to("delivery")
     wizard.choose("method", "email")
     wizard.continue_to("check")

@@ -252,7 +252,8 @@ class Wizard:
         self.choose("procedure", procedure)
         self.continue_to("municipality")
         self.choose("municipality", "anywhere")
-        self.continue_to("time")
+        self.continue_to("needs")
+        self.continue_to("time")  # no needs
         return procedure
 
     def fill(self, values: dict):
@@ -298,6 +299,13 @@ def every_step(wizard, query, tmp_path):
     wizard.submit_expecting_errors("kep")
     yield "kep-error"
     wizard.choose("kep", "any")
+    wizard.continue_to("needs")
+    yield "needs"
+    wizard.choose("needs", "third_person")
+    wizard.submit_expecting_errors("needs")  # a third person without a name or an email address
+    yield "needs-third-person-error"
+    page.locator("#main-content input[name=needs][value=third_person]").uncheck()
+    wizard.choose("needs", "lip_reading")
     wizard.continue_to("time")
     yield "time"
     page.goto(f"/book/time?week={(today_in_athens() + timedelta(days=40)).isoformat()}")
@@ -323,6 +331,7 @@ def every_step(wizard, query, tmp_path):
     wizard.submit_expecting_errors("details")
     yield "details-error"
     wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT})
+    wizard.choose("contact_preference", "email")
     wizard.continue_to("document")
     yield "document"
     wizard.submit_expecting_errors("document")
@@ -334,21 +343,11 @@ def every_step(wizard, query, tmp_path):
     wizard.submit_expecting_errors("document")
     yield "document-upload-refused"
     page.locator("#files").set_input_files(minimal_pdf(tmp_path))
-    wizard.continue_to("needs")
+    wizard.continue_to("delivery")
     page.goto("/book/document")
     wizard.expect_step("document")
     expect(page.locator(".kepweb-files li")).to_have_count(1)
     yield "document-with-a-file-sent"
-    wizard.continue_to("needs")
-    yield "needs"
-    wizard.submit_expecting_errors("needs")
-    yield "needs-error"
-    wizard.choose("needs", "third_person")
-    wizard.choose("contact_preference", "email")
-    wizard.submit_expecting_errors("needs")  # a third person without a name or an email address
-    yield "needs-third-person-error"
-    page.locator("#main-content input[name=needs][value=third_person]").uncheck()
-    wizard.choose("needs", "lip_reading")
     wizard.continue_to("delivery")
     yield "delivery"
     wizard.submit_expecting_errors("delivery")

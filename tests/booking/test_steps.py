@@ -13,7 +13,6 @@ from tests.booking.conftest import MARIA, sign_in_as
 from tests.conftest import HOLD_MINUTES, PageClient
 from tests.page_checks import text_of
 
-
 # The needs step answered with none (it comes before the time).
 NO_NEEDS = {"needs": [], "third_person_name": "", "third_person_email": "", "other_needs": ""}
 
