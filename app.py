@@ -7,6 +7,7 @@ one port, so the whole journey runs on a laptop:
     /                     kepweb, the citizen frontend
     /sandbox/scheduling/  the scheduling API's reference service
     /sandbox/outbox/      every email sent, as a page and as JSON (SMTP on KEPWEB_SMTP_PORT)
+    /sandbox/outbox/sms/  every text message sent, as a page and as JSON (the SMS gateway's stand-in)
     /oauth2server/        the GSIS-like sign-in provider, at GSIS's own paths
 
 This module is the only place that knows both kepweb and sandbox.
@@ -67,13 +68,14 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
         frontend_token=SANDBOX_API_TOKEN,
         smtp_port=smtp_port,
         frontend_url=base_url,
+        sms_url=f"{base_url}/sandbox/outbox/sms/messages",
         **(sandbox_settings or {}),
     )
     wsgi_app = DispatcherMiddleware(
         frontend,
         {
             "/sandbox/scheduling": scheduling.create_app(settings),
-            "/sandbox/outbox": outbox_module.create_app(outbox),
+            "/sandbox/outbox": outbox_module.create_app(outbox, sms_token=settings.sms_token),
             "/oauth2server": sign_in_provider,
         },
     )
@@ -100,7 +102,7 @@ def main() -> int:
     url = f"http://{host}:{port}/"
     print(f"kepweb is running at {url}", flush=True)
     if embedded:
-        print(f"  sandbox outbox (emails): {url}sandbox/outbox/", flush=True)
+        print(f"  sandbox outbox: emails {url}sandbox/outbox/, SMS {url}sandbox/outbox/sms/", flush=True)
     serve(wsgi_app, host=host, port=port, threads=8, ident="kepweb")
     return 0
 

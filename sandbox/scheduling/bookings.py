@@ -11,6 +11,7 @@ from sandbox.scheduling import calendar_rules
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.problems import Problem, field_error
+from sandbox.scheduling.sms import queue_sms
 from sandbox.scheduling.validation import Checker, booking_details, check_category, needs_list, parse_time
 
 # Crockford-like: no 0/O, 1/I/L, so a reference read over the phone is unambiguous.
@@ -220,6 +221,7 @@ class Scheduling:
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'confirmed', ?)",
                                (cursor.lastrowid, now))
+            queue_sms(connection, cursor.lastrowid, "confirmed", now)
             self.log(connection, citizen, "booking.create", reference)
             view = self.booking_view(connection, reference)
             self._remember(connection, citizen, idempotency_key, data, 201, view)
@@ -307,6 +309,7 @@ class Scheduling:
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'rescheduled', ?)",
                                (booking["id"], self.now()))
+            queue_sms(connection, booking["id"], "rescheduled", self.now())
             self.log(connection, citizen, "booking.reschedule", reference)
             view = self.booking_view(connection, reference)
             self._remember(connection, citizen, idempotency_key, {"reschedule": reference, **data}, 200, view)
@@ -323,6 +326,7 @@ class Scheduling:
                                (self.now(), booking["id"]))
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'cancelled', ?)",
                                (booking["id"], self.now()))
+            queue_sms(connection, booking["id"], "cancelled", self.now())
             self.log(connection, citizen, "booking.cancel", reference)
             return self.booking_view(connection, reference)
 

@@ -1,4 +1,4 @@
-"""Delivering the emails the bookings queued, and queueing the reminders.
+"""Delivering the emails and text messages the bookings queued, and queueing the reminders.
 
 Bookings write a row to `mail_queue` in the same transaction that changes them,
 so an email is never lost with a crash and never sent for a change that was
@@ -12,6 +12,9 @@ import logging
 import smtplib
 import threading
 from datetime import datetime, timezone
+
+from sandbox.scheduling.mail.sms_texts import sms_text
+from sandbox.scheduling.sms import SmsGatewayUnreachable, SmsNotSent, provider_for, queue_sms
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ def queue_reminders(scheduling) -> int:
         for row in due:
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'reminder', ?)",
                                (row["id"], now))
+            queue_sms(connection, row["id"], "reminder", now)
             connection.execute("UPDATE bookings SET reminder_sent=? WHERE id=?", (now, row["id"]))
     return len(due)
 
@@ -86,12 +90,13 @@ def deliver_pending(scheduling) -> int:
     connection = scheduling.database.read()
     pending = connection.execute(
         "SELECT q.id, q.kind, b.reference FROM mail_queue q JOIN bookings b ON b.id = q.booking_id"
-        " WHERE q.sent IS NULL AND q.attempts < ? ORDER BY q.id", (MAX_ATTEMPTS,)).fetchall()
+        " WHERE q.channel = 'email' AND q.sent IS NULL AND q.attempts < ? ORDER BY q.id", (MAX_ATTEMPTS,)).fetchall()
     sent = 0
     for item in pending:
         view = scheduling.booking_view(connection, item["reference"])
         message = booking_email(item["kind"], booking_for_mail(view), sender=settings.mail_sender,
-                                links=links_for(settings, item["reference"]), now=settings.clock())
+                                links=links_for(settings, item["reference"]), now=settings.clock(),
+                                support_email=settings.support_email)
         try:
             with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:
                 smtp.send_message(message)
@@ -107,9 +112,43 @@ def deliver_pending(scheduling) -> int:
     return sent
 
 
+def deliver_pending_sms(scheduling) -> int:
+    """Send every queued text message through the gateway; a failed one is tried again next round."""
+    settings = scheduling.settings
+    provider = provider_for(settings)
+    connection = scheduling.database.read()
+    pending = connection.execute(
+        "SELECT q.id, q.kind, b.reference FROM mail_queue q JOIN bookings b ON b.id = q.booking_id"
+        " WHERE q.channel = 'sms' AND q.sent IS NULL AND q.attempts < ? ORDER BY q.id", (MAX_ATTEMPTS,)).fetchall()
+    sent = 0
+    for item in pending:
+        view = scheduling.booking_view(connection, item["reference"])
+        text = sms_text(item["kind"], booking_for_mail(view), links_for(settings, item["reference"])["view"],
+                        now=settings.clock())
+        try:
+            provider.send(view["contact"]["phone"], text)
+        except SmsNotSent as error:
+            # The queue id and the reason only: a phone number is personal data.
+            log.warning("sms %s not delivered: %s", item["id"], error)
+            record_attempt(scheduling, item["id"], delivered=False)
+            if isinstance(error, SmsGatewayUnreachable):
+                break  # the rest wait for the next round, not for one timeout each
+            continue
+        record_attempt(scheduling, item["id"], delivered=True)
+        sent += 1
+    return sent
+
+
+def record_attempt(scheduling, queue_id: int, *, delivered: bool) -> None:
+    with scheduling.database.write() as writer:
+        writer.execute("UPDATE mail_queue SET sent=?, attempts=attempts+1 WHERE id=?",
+                       (scheduling.now() if delivered else None, queue_id))
+
+
 def run_once(scheduling) -> None:
     queue_reminders(scheduling)
     deliver_pending(scheduling)
+    deliver_pending_sms(scheduling)
 
 
 def start_background_loops(scheduling) -> threading.Event:

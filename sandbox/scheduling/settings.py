@@ -36,6 +36,14 @@ class Settings:
     mail_sender: str = "myKEPlive <no-reply@mykeplive.example>"
     frontend_url: str = "http://127.0.0.1:5000"
     meeting_url_template: str = "https://meet.mykeplive.example/myKEPlive-{room}"
+    # Text messages go through an HTTP gateway; empty: the sandbox outbox beside the frontend.
+    sms_url: str = ""
+    sms_token: str = "sandbox-sms-token"
+    sms_sender: str = "myKEPlive"  # an alphanumeric sender name: at most 11 characters on phones
+    sms_timeout: float = 8.0
+    # Where citizens write with questions: the emails' Reply-To, and the only contact
+    # offered to those who declared a hearing need (never a phone number).
+    support_email: str = "help@mykeplive.example"
     background_loops: bool = True  # the mail sender and the reminder scheduler
     loop_seconds: float = 2.0
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -44,6 +52,10 @@ class Settings:
     def hold_ceiling_seconds(self) -> int:
         """How long after it was made a hold ends at the latest."""
         return (1 + self.hold_extensions) * self.hold_minutes * 60
+
+    @property
+    def sms_gateway_url(self) -> str:
+        return self.sms_url or f"{self.frontend_url.rstrip('/')}/sandbox/outbox/sms/messages"
 
     @classmethod
     def from_environment(cls, **overrides) -> Settings:
@@ -59,4 +71,10 @@ class Settings:
                 setattr(settings, name, kind(env[variable]))
         if env.get("KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"):
             settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
+        for name in ("sms_url", "sms_token", "sms_sender", "support_email"):
+            variable = f"KEPWEB_SANDBOX_{name.upper()}"
+            if env.get(variable):
+                setattr(settings, name, env[variable])
+        if len(settings.sms_sender) > 11:
+            raise ValueError("KEPWEB_SANDBOX_SMS_SENDER: an SMS sender name has at most 11 characters")
         return settings

@@ -97,6 +97,13 @@ def normalise_phone(raw: str) -> str | None:
     return None
 
 
+def require_mobile(checker: Checker, phone: str) -> None:
+    """Text messages reach only a mobile: a Greek one, +3069… once normalised."""
+    if not phone.startswith("+3069"):
+        checker.fail("contact.phone", "Για μηνύματα SMS γράψτε ένα ελληνικό κινητό, όπως 6912345678",
+                     "For text messages, enter a Greek mobile number, like 6912345678")
+
+
 def email_address(checker: Checker, source, name, field, required=True) -> str:
     value = checker.text(source, name, field, max_length=254, required=required)
     if not value:
@@ -152,6 +159,8 @@ def booking_details(data, category: str) -> dict:
         }
     other_needs = checker.text(data, "other_needs", "other_needs", max_length=1000, required=False)
     contact_preference = checker.choice(data, "contact_preference", "contact_preference", CONTACT_PREFERENCES)
+    if contact_preference == "sms":
+        require_mobile(checker, contact["phone"])
     delivery_source = data.get("delivery") if isinstance(data.get("delivery"), dict) else {}
     method = checker.choice(delivery_source, "method", "delivery.method", DELIVERY_METHODS)
     delivery = {"method": method, "address": None}

@@ -76,6 +76,15 @@ def needs_in_words(needs: dict, language: str) -> list[str]:
     return words or [texts["need_none"]]
 
 
+HEARING_NEEDS = ("sign_language", "lip_reading", "text_chat")
+
+
+def offers_phone(booking: dict) -> bool:
+    """False for a citizen who declared a hearing need: no message asks them to phone."""
+    needs = booking.get("needs") or {}
+    return not any(needs.get(need) for need in HEARING_NEEDS)
+
+
 def localised(value: dict, language: str) -> str:
     """A {"el": ..., "en": ...} text in the wanted language, falling back to the other."""
     return value.get(language) or next((text for text in value.values() if text), "")

@@ -34,11 +34,10 @@ def description(booking: dict, language: str, cancelled: bool) -> str:
     lines.append(f"{texts['label_reference']}: {booking['reference']}")
     if not cancelled:
         lines += [f"{texts['join_link']}: {booking['meeting_url']}", texts["join_early"]]
-    lines += [
-        f"{texts['label_kep']}: {formatting.localised(kep['name'], language)}, "
-        f"{formatting.kep_address(kep, language)}",
-        f"{texts['label_phone']}: {kep['phone']}",
-    ]
+    lines.append(f"{texts['label_kep']}: {formatting.localised(kep['name'], language)}, "
+                 f"{formatting.kep_address(kep, language)}")
+    if formatting.offers_phone(booking):
+        lines.append(f"{texts['label_phone']}: {kep['phone']}")
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from sandbox.scheduling.mail.texts import TEXTS, language_of
 KINDS = ("confirmed", "rescheduled", "cancelled", "reminder")
 LINKS = ("view", "reschedule", "cancel", "join")
 DEFAULT_MAIL_DOMAIN = "mykeplive.example"
+DEFAULT_SUPPORT_EMAIL = "help@mykeplive.example"
 
 
 def book_again_url(view_url: str) -> str:
@@ -36,7 +37,15 @@ def mail_domain(sender: str) -> str:
     return domain or DEFAULT_MAIL_DOMAIN
 
 
-def context(kind: str, booking: dict, links: dict, now: datetime) -> dict:
+def questions(booking: dict, texts: dict, support_email: str) -> str:
+    """Where to ask: the support address, and the KEP's phone only for those who use one."""
+    if formatting.offers_phone(booking):
+        return texts["questions"].format(email=support_email, phone=booking["kep"]["phone"])
+    return texts["questions_written"].format(email=support_email)
+
+
+def context(kind: str, booking: dict, links: dict, now: datetime,
+            support_email: str = DEFAULT_SUPPORT_EMAIL) -> dict:
     language = language_of(booking)
     texts = TEXTS[language]
     reference = booking["reference"]
@@ -59,6 +68,7 @@ def context(kind: str, booking: dict, links: dict, now: datetime) -> dict:
         "when": formatting.when(booking, language),
         "kep_name": formatting.localised(kep["name"], language),
         "kep_address": formatting.kep_address(kep, language),
+        "show_phone": formatting.offers_phone(booking),
         "kep_phone": kep["phone"],
         "kep_phone_uri": re.sub(r"[^\d+]", "", kep["phone"]),
         "procedure": formatting.localised(booking["procedure"]["title"], language),
@@ -70,13 +80,14 @@ def context(kind: str, booking: dict, links: dict, now: datetime) -> dict:
         "calendar_note": texts["calendar_note_cancelled" if cancelled else "calendar_note"].format(
             filename=filename
         ),
-        "questions": texts["questions"].format(phone=kep["phone"]),
+        "questions": questions(booking, texts, support_email),
         "filename": filename,
     }
 
 
 def booking_email(
-    kind: str, booking: dict, *, sender: str, links: dict, now: datetime | None = None
+    kind: str, booking: dict, *, sender: str, links: dict, now: datetime | None = None,
+    support_email: str = DEFAULT_SUPPORT_EMAIL,
 ) -> EmailMessage:
     """The email about a booking for its citizen, in the booking's language.
 
@@ -84,18 +95,20 @@ def booking_email(
     links: absolute frontend URLs "view", "reschedule", "cancel" and "join".
     now: when the message is written (Date header, DTSTAMP, "today"/"tomorrow" in
     reminders); the current time if not given.
+    support_email: where replies and questions go (the sender is a no-reply address).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    values = context(kind, booking, links, now)
+    values = context(kind, booking, links, now, support_email)
     method = "CANCEL" if values["cancelled"] else "PUBLISH"
 
     message = EmailMessage()
     message["From"] = sender
     message["To"] = booking["contact"]["email"]
+    message["Reply-To"] = support_email
     message["Subject"] = values["subject"]
     message["Date"] = format_datetime(now.astimezone(timezone.utc))
     message["Message-ID"] = make_msgid(domain=mail_domain(sender))

@@ -23,7 +23,9 @@ TEXT = """\
 {{ t.label_reference }}: {{ reference }}
 {{ t.label_when }}: {{ when }}
 {{ t.label_kep }}: {{ kep_name }}, {{ kep_address }}
+{% if show_phone %}
 {{ t.label_phone }}: {{ kep_phone }}
+{% endif %}
 {{ t.label_procedure }}: {{ procedure }}
 {{ t.label_category }}: {{ category }}
 {% if not cancelled %}
@@ -92,8 +94,8 @@ line-height:1.5; color:#1a1a1a; background:#ffffff;">
 <dt style="font-weight:bold;">{{ t.label_when }}</dt>
 <dd style="margin:0 0 8px 0;">{{ when }}</dd>
 <dt style="font-weight:bold;">{{ t.label_kep }}</dt>
-<dd style="margin:0 0 8px 0;">{{ kep_name }}<br>{{ kep_address }}<br>\
-{{ t.label_phone }}: <a href="tel:{{ kep_phone_uri }}" style="color:#003476;">{{ kep_phone }}</a></dd>
+<dd style="margin:0 0 8px 0;">{{ kep_name }}<br>{{ kep_address }}{% if show_phone %}<br>\
+{{ t.label_phone }}: <a href="tel:{{ kep_phone_uri }}" style="color:#003476;">{{ kep_phone }}</a>{% endif %}</dd>
 <dt style="font-weight:bold;">{{ t.label_procedure }}</dt>
 <dd style="margin:0 0 8px 0;">{{ procedure }}</dd>
 <dt style="font-weight:bold;">{{ t.label_category }}</dt>

@@ -79,7 +79,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "calendar_note_cancelled": (
             "Το συνημμένο αρχείο {filename} ενημερώνει το ημερολόγιό σας για την ακύρωση."
         ),
-        "questions": "Για οποιαδήποτε απορία, καλέστε το ΚΕΠ στο {phone}.",
+        # Email first; those who declared a hearing need get the email only, never a phone.
+        "questions": "Για οποιαδήποτε απορία, γράψτε μας στο {email} ή καλέστε το ΚΕΠ στο {phone}.",
+        "questions_written": "Για οποιαδήποτε απορία, γράψτε μας στο {email}.",
         "automatic": "Το μήνυμα αυτό στάλθηκε αυτόματα από το myKEPlive.",
         # Calendar file
         "ics_summary": "Βιντεοκλήση με ΚΕΠ: {procedure}",
@@ -145,7 +147,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "calendar_note_cancelled": (
             "The attached file {filename} updates your calendar with the cancellation."
         ),
-        "questions": "If you have any questions, call the KEP on {phone}.",
+        "questions": "If you have any questions, email us at {email} or call the KEP on {phone}.",
+        "questions_written": "If you have any questions, email us at {email}.",
         "automatic": "This message was sent automatically by myKEPlive.",
         "ics_summary": "Video call with KEP: {procedure}",
         "ics_cancelled": "The appointment has been cancelled.",
