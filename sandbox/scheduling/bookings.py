@@ -211,11 +211,11 @@ class Scheduling:
             meeting_url = self.settings.meeting_url_template.format(room=room, reference=reference)
             cursor = connection.execute(
                 "INSERT INTO bookings (reference, citizen, kep_id, employee_id, starts, ends, status, category,"
-                " procedure_id, details, language, meeting_url, sequence, created, updated)"
-                " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,?,?,0,?,?)",
+                " procedure_id, details, language, meeting_url, sequence, created, updated, interpreter_id)"
+                " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,?,?,0,?,?,?)",
                 (reference, citizen, hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"],
                  hold["category"], hold["procedure_id"], json.dumps(details, ensure_ascii=False),
-                 details["language"], meeting_url, now, now),
+                 details["language"], meeting_url, now, now, hold["interpreter_id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'confirmed', ?)",
@@ -300,9 +300,10 @@ class Scheduling:
             hold = self._fit_needs(connection, hold, details["needs"])
             # The old slot is freed by this same update: never before the new one is taken.
             connection.execute(
-                "UPDATE bookings SET kep_id=?, employee_id=?, starts=?, ends=?, sequence=sequence+1, updated=?,"
-                " reminder_sent=NULL WHERE id=?",
-                (hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"], self.now(), booking["id"]),
+                "UPDATE bookings SET kep_id=?, employee_id=?, interpreter_id=?, starts=?, ends=?,"
+                " sequence=sequence+1, updated=?, reminder_sent=NULL WHERE id=?",
+                (hold["kep_id"], hold["employee_id"], hold["interpreter_id"], hold["starts"], hold["ends"],
+                 self.now(), booking["id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'rescheduled', ?)",
