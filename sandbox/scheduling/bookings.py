@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from sandbox.scheduling import calendar_rules
+from sandbox.scheduling import calendar_rules, invitations
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.problems import Problem, field_error
@@ -218,6 +218,7 @@ class Scheduling:
                  details["language"], meeting_url, now, now, hold["interpreter_id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            invitations.follow_booking(connection, cursor.lastrowid, now)
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'confirmed', ?)",
                                (cursor.lastrowid, now))
             self.log(connection, citizen, "booking.create", reference)
@@ -306,6 +307,7 @@ class Scheduling:
                  self.now(), booking["id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            invitations.follow_booking(connection, booking["id"], self.now())
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'rescheduled', ?)",
                                (booking["id"], self.now()))
             self.log(connection, citizen, "booking.reschedule", reference)
@@ -322,6 +324,7 @@ class Scheduling:
                 raise Problem("not_allowed", detail="A booking that has started cannot be cancelled.")
             connection.execute("UPDATE bookings SET status='cancelled', sequence=sequence+1, updated=? WHERE id=?",
                                (self.now(), booking["id"]))
+            invitations.follow_booking(connection, booking["id"], self.now())
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'cancelled', ?)",
                                (booking["id"], self.now()))
             self.log(connection, citizen, "booking.cancel", reference)
@@ -354,6 +357,7 @@ class Scheduling:
             "meeting_url": row["meeting_url"],
             "sequence": row["sequence"],
             **details,
+            "invitations": invitations.summaries(connection, row["id"]),
             "created": iso(row["created"]),
             "updated": iso(row["updated"]),
         }

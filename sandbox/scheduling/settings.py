@@ -36,6 +36,9 @@ class Settings:
     mail_sender: str = "myKEPlive <no-reply@mykeplive.example>"
     frontend_url: str = "http://127.0.0.1:5000"
     meeting_url_template: str = "https://meet.mykeplive.example/myKEPlive-{room}"
+    # Signs the guests' join links. Fixed, not random per start: links sent by email must
+    # outlive a restart. Set KEPWEB_SANDBOX_LINK_SECRET in production.
+    link_secret: str = "sandbox-link-secret-not-for-production"
     background_loops: bool = True  # the mail sender and the reminder scheduler
     loop_seconds: float = 2.0
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -59,4 +62,6 @@ class Settings:
                 setattr(settings, name, kind(env[variable]))
         if env.get("KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"):
             settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
+        if env.get("KEPWEB_SANDBOX_LINK_SECRET"):
+            settings.link_secret = env["KEPWEB_SANDBOX_LINK_SECRET"]
         return settings
