@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from sandbox.scheduling import calendar_rules
+from sandbox.scheduling import calendar_rules, invitations
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.problems import Problem, field_error
@@ -212,13 +212,14 @@ class Scheduling:
             meeting_url = self.settings.meeting_url_template.format(room=room, reference=reference)
             cursor = connection.execute(
                 "INSERT INTO bookings (reference, citizen, kep_id, employee_id, starts, ends, status, category,"
-                " procedure_id, details, language, meeting_url, sequence, created, updated)"
-                " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,?,?,0,?,?)",
+                " procedure_id, details, language, meeting_url, sequence, created, updated, interpreter_id)"
+                " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,?,?,0,?,?,?)",
                 (reference, citizen, hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"],
                  hold["category"], hold["procedure_id"], json.dumps(details, ensure_ascii=False),
-                 details["language"], meeting_url, now, now),
+                 details["language"], meeting_url, now, now, hold["interpreter_id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            invitations.follow_booking(connection, cursor.lastrowid, now)
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'confirmed', ?)",
                                (cursor.lastrowid, now))
             queue_sms(connection, cursor.lastrowid, "confirmed", now)
@@ -302,11 +303,13 @@ class Scheduling:
             hold = self._fit_needs(connection, hold, details["needs"])
             # The old slot is freed by this same update: never before the new one is taken.
             connection.execute(
-                "UPDATE bookings SET kep_id=?, employee_id=?, starts=?, ends=?, sequence=sequence+1, updated=?,"
-                " reminder_sent=NULL WHERE id=?",
-                (hold["kep_id"], hold["employee_id"], hold["starts"], hold["ends"], self.now(), booking["id"]),
+                "UPDATE bookings SET kep_id=?, employee_id=?, interpreter_id=?, starts=?, ends=?,"
+                " sequence=sequence+1, updated=?, reminder_sent=NULL WHERE id=?",
+                (hold["kep_id"], hold["employee_id"], hold["interpreter_id"], hold["starts"], hold["ends"],
+                 self.now(), booking["id"]),
             )
             connection.execute("DELETE FROM holds WHERE id=?", (hold_id,))
+            invitations.follow_booking(connection, booking["id"], self.now())
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'rescheduled', ?)",
                                (booking["id"], self.now()))
             queue_sms(connection, booking["id"], "rescheduled", self.now())
@@ -324,6 +327,7 @@ class Scheduling:
                 raise Problem("not_allowed", detail="A booking that has started cannot be cancelled.")
             connection.execute("UPDATE bookings SET status='cancelled', sequence=sequence+1, updated=? WHERE id=?",
                                (self.now(), booking["id"]))
+            invitations.follow_booking(connection, booking["id"], self.now())
             connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'cancelled', ?)",
                                (booking["id"], self.now()))
             queue_sms(connection, booking["id"], "cancelled", self.now())
@@ -357,6 +361,7 @@ class Scheduling:
             "meeting_url": row["meeting_url"],
             "sequence": row["sequence"],
             **details,
+            "invitations": invitations.summaries(connection, row["id"]),
             "created": iso(row["created"]),
             "updated": iso(row["updated"]),
         }

@@ -84,6 +84,7 @@ def queue_reminders(scheduling) -> int:
 
 def deliver_pending(scheduling) -> int:
     """Send every queued email; a failed one is tried again on the next round."""
+    from sandbox.scheduling.invitations import MAIL_KINDS, deliver_invitation_mail
     from sandbox.scheduling.mail import booking_email
 
     settings = scheduling.settings
@@ -93,6 +94,9 @@ def deliver_pending(scheduling) -> int:
         " WHERE q.channel = 'email' AND q.sent IS NULL AND q.attempts < ? ORDER BY q.id", (MAX_ATTEMPTS,)).fetchall()
     sent = 0
     for item in pending:
+        if item["kind"] in MAIL_KINDS:
+            sent += deliver_invitation_mail(scheduling, item["id"])
+            continue
         view = scheduling.booking_view(connection, item["reference"])
         message = booking_email(item["kind"], booking_for_mail(view), sender=settings.mail_sender,
                                 links=links_for(settings, item["reference"]), now=settings.clock(),

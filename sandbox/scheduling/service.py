@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, mailer
+from sandbox.scheduling import admin, invitations, mailer, needs_profiles
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
@@ -209,6 +209,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         return scheduling.cancel(citizen(), reference)
 
     admin.register(app, scheduling)
+    invitations.register(app, scheduling)
+    needs_profiles.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------
 

@@ -44,6 +44,9 @@ class Settings:
     # Where citizens write with questions: the emails' Reply-To, and the only contact
     # offered to those who declared a hearing need (never a phone number).
     support_email: str = "help@mykeplive.example"
+    # Signs the guests' join links. Fixed, not random per start: links sent by email must
+    # outlive a restart. Set KEPWEB_SANDBOX_LINK_SECRET in production.
+    link_secret: str = "sandbox-link-secret-not-for-production"
     background_loops: bool = True  # the mail sender and the reminder scheduler
     loop_seconds: float = 2.0
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -77,4 +80,6 @@ class Settings:
                 setattr(settings, name, env[variable])
         if len(settings.sms_sender) > 11:
             raise ValueError("KEPWEB_SANDBOX_SMS_SENDER: an SMS sender name has at most 11 characters")
+        if env.get("KEPWEB_SANDBOX_LINK_SECRET"):
+            settings.link_secret = env["KEPWEB_SANDBOX_LINK_SECRET"]
         return settings

@@ -85,6 +85,20 @@ def needs_list(checker: Checker, value) -> list[str]:
     return sorted(set(value))
 
 
+def needs_answers(checker: Checker, data: dict) -> dict:
+    """needs, third_person (only with that need) and other_needs: as a booking and a needs profile take them."""
+    needs = needs_list(checker, data.get("needs"))
+    third_person = None
+    if "third_person" in needs:
+        source = data.get("third_person") if isinstance(data.get("third_person"), dict) else {}
+        third_person = {
+            "name": checker.text(source, "name", "third_person.name"),
+            "email": email_address(checker, source, "email", "third_person.email"),
+        }
+    other_needs = checker.text(data, "other_needs", "other_needs", max_length=1000, required=False)
+    return {"needs": needs, "third_person": third_person, "other_needs": other_needs}
+
+
 def normalise_phone(raw: str) -> str | None:
     """A Greek landline or mobile number, as +30 and 10 digits; None if it is not one."""
     digits = re.sub(r"[\s\-().]", "", raw)
@@ -149,15 +163,7 @@ def booking_details(data, category: str) -> dict:
             checker.fail("contact.phone", "Γράψτε ένα ελληνικό αριθμό τηλεφώνου, όπως 6912345678",
                          "Enter a Greek phone number, like 6912345678")
     id_document = checker.choice(data, "id_document", "id_document", ID_DOCUMENTS)
-    needs = needs_list(checker, data.get("needs"))
-    third_person = None
-    if "third_person" in needs:
-        source = data.get("third_person") if isinstance(data.get("third_person"), dict) else {}
-        third_person = {
-            "name": checker.text(source, "name", "third_person.name"),
-            "email": email_address(checker, source, "email", "third_person.email"),
-        }
-    other_needs = checker.text(data, "other_needs", "other_needs", max_length=1000, required=False)
+    communication = needs_answers(checker, data)
     contact_preference = checker.choice(data, "contact_preference", "contact_preference", CONTACT_PREFERENCES)
     if contact_preference == "sms":
         require_mobile(checker, contact["phone"])
@@ -186,9 +192,8 @@ def booking_details(data, category: str) -> dict:
         checker.fail("language", "Η γλώσσα πρέπει να είναι el ή en", "The language must be el or en")
     checker.raise_if_any()
     return {
-        "contact": contact, "id_document": id_document, "needs": needs, "third_person": third_person,
-        "other_needs": other_needs, "contact_preference": contact_preference, "delivery": delivery,
-        "business": business, "language": language,
+        "contact": contact, "id_document": id_document, **communication, "contact_preference": contact_preference,
+        "delivery": delivery, "business": business, "language": language,
     }
 
 
