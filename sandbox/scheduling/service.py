@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, mailer
+from sandbox.scheduling import admin, interpreter_admin, mailer
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
@@ -211,6 +211,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         return scheduling.cancel(citizen(), reference)
 
     admin.register(app, scheduling)
+    interpreter_admin.register(app, scheduling)
 
     # -- errors ------------------------------------------------------------------------
 
