@@ -120,26 +120,31 @@ class Availability:
         windows = self._kep_windows(kep_ids, day)
         if not windows:
             return []
+        length = length_minutes * 60
+        starts = list(self._starts(windows, length))
+        interpreters = None
+        if self.with_interpreter:
+            interpreters = self._interpreters_on(day, ignore_hold)
+            # Asked before the employees are read, so that a day without a free interpreter costs little.
+            if not any(interpreters.free_for(start, start + length) for start in {start for _, start in starts}):
+                return []
         kep_ids = list(windows)
         employees = self._employees(kep_ids, day)
         day_start = min(start for spans in windows.values() for start, _ in spans)
         day_end = max(end for spans in windows.values() for _, end in spans)
-        interpreters = self._interpreters_on(day, ignore_hold) if self.with_interpreter else None
-        if interpreters is not None and not interpreters:
-            return []  # nobody interprets that day
         busy = self._busy(kep_ids, day_start, day_end, ignore_hold)
-        length, grid = length_minutes * 60, self.settings.grid_minutes * 60
-        slots = []
-        for kep_id in kep_ids:
-            for window_start, window_end in windows[kep_id]:
-                start = window_start
-                while start + length <= window_end:
+        slots = (self._slot(kep_id, employees[kep_id], busy, interpreters, start, start + length)
+                 for kep_id, start in starts)
+        return [slot for slot in slots if slot]
+
+    def _starts(self, windows, length: int):
+        """(KEP, start) for each grid time after the notice from which a call of `length` seconds fits."""
+        grid = self.settings.grid_minutes * 60
+        for kep_id, spans in windows.items():
+            for window_start, window_end in spans:
+                for start in range(window_start, window_end - length + 1, grid):
                     if start >= self.earliest:
-                        slot = self._slot(kep_id, employees[kep_id], busy, interpreters, start, start + length)
-                        if slot:
-                            slots.append(slot)
-                    start += grid
-        return slots
+                        yield kep_id, start
 
     def _slot(self, kep_id, employees, busy, interpreters: InterpreterDay | None, start, end) -> Slot | None:
         """The call [start, end) at this KEP with the people it needs, or None if one of them is not free."""

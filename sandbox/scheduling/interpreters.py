@@ -73,9 +73,6 @@ class InterpreterDay:
     busy: dict[str, list[tuple[int, int]]]
     _chosen: dict[tuple[int, int], str | None] = field(default_factory=dict)
 
-    def __bool__(self) -> bool:
-        return bool(self.windows)
-
     def free_for(self, start: int, end: int) -> str | None:
         """The least busy interpreter free for [start, end), or None; the same for every KEP at that time."""
         key = (start, end)
