@@ -18,11 +18,15 @@ What it does:
    booking would take minutes): the bookable windows and the employees come
    from the service's own `Availability` code, and each employee-day gets a
    random set of non-overlapping calls with the gap kept, about `--fill` of
-   the calls an employee could take that day;
+   the calls an employee could take that day; the 60 interpreters of the
+   sample roster are given some of these calls, inside their hours and with
+   the gap kept, about `--fill` of the 40-minute calls each could take;
 3. measures over HTTP, after a warm-up: (a) GET /v1/availability/days for one
    KEP over 30 days, (b) GET /v1/availability/first for a procedure anywhere,
+   also for a sign-language call (an employee and an interpreter free),
    (c) hold + booking rounds from `--clients` concurrent citizens;
-4. checks in SQLite that no employee has overlapping bookings, gap included.
+4. checks in SQLite that no employee and no interpreter has overlapping
+   bookings, gap included.
 
 The load generator and the server share the machine, with whatever else runs
 on it: the booking run prints the CPU each of them used, and what the other
@@ -66,8 +70,9 @@ from stdnum.gr import vat  # noqa: E402
 from sandbox.scheduling import Settings, create_app  # noqa: E402
 from sandbox.scheduling.availability import Availability  # noqa: E402
 from sandbox.scheduling.bookings import new_reference  # noqa: E402
-from sandbox.scheduling.calendar_rules import athens_day, is_working_day  # noqa: E402
+from sandbox.scheduling.calendar_rules import at_athens, athens_day, is_working_day, parse_hhmm  # noqa: E402
 from sandbox.scheduling.db import Database  # noqa: E402
+from sandbox.scheduling.interpreters import weekly_hours  # noqa: E402
 
 # A Monday, 08:00 in Athens (EET, UTC+2): the service day has just begun.
 NOW = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
@@ -297,6 +302,39 @@ def details_json(name: str, email: str, business: dict | None) -> str:
     }, ensure_ascii=False)
 
 
+def give_interpreters(rows: list[tuple], hours_by_weekday, fill: float, gap: int,
+                      rng: random.Random) -> tuple[list[tuple], int, int]:
+    """Each row with an interpreter id or None: about `fill` of the 40-minute calls each
+    interpreter could take a day, inside their hours, never closer than the gap.
+
+    The calls keep their loaded length and answers: here they only make the
+    interpreters as busy as sign-language calls would.
+    Returns (rows, calls given an interpreter, the interpreters' capacity).
+    """
+    call = 40 * 60
+    windows, quota, taken = {}, Counter(), defaultdict(list)
+    capacity = 0
+    for day in sorted({athens_day(row[4]) for row in rows}):
+        for interpreter_id, starts, ends in hours_by_weekday.get(day.weekday(), []):
+            window = (at_athens(day, parse_hhmm(starts)), at_athens(day, parse_hhmm(ends)))
+            windows.setdefault(day, []).append((interpreter_id, window))
+            most = (window[1] - window[0] + gap) // (call + gap)
+            capacity += most
+            quota[interpreter_id, day] += round(fill * most)
+    given = {}
+    for index in rng.sample(range(len(rows)), len(rows)):
+        starts, ends = rows[index][4], rows[index][5]
+        day = athens_day(starts)
+        candidates = [(i, w) for i, w in windows.get(day, ()) if quota[i, day] > 0 and w[0] <= starts and ends <= w[1]]
+        for interpreter_id, _window in rng.sample(candidates, len(candidates)):
+            if all(ends + gap <= s or e + gap <= starts for s, e in taken[interpreter_id]):
+                taken[interpreter_id].append((starts, ends))
+                quota[interpreter_id, day] -= 1
+                given[index] = interpreter_id
+                break
+    return [(*row, given.get(index)) for index, row in enumerate(rows)], len(given), capacity
+
+
 def load_month(database_path: Path, fill: float, days: list[date], rng: random.Random, tax_ids: TaxIds):
     """Confirmed bookings for every KEP on `days`, about `fill` of each employee's capacity.
 
@@ -304,7 +342,7 @@ def load_month(database_path: Path, fill: float, days: list[date], rng: random.R
     most every other grid time: a random set of non-adjacent grid positions per
     employee and day keeps every pair of calls apart by the gap. One call in
     ten is a 40-minute disability call where the next grid time is free too.
-    Returns (bookings, capacity).
+    Returns (bookings, capacity, calls with an interpreter, the interpreters' capacity).
     """
     settings = settings_for(database_path)
     database = Database(database_path)
@@ -369,14 +407,16 @@ def load_month(database_path: Path, fill: float, days: list[date], rng: random.R
                                      category, procedure, details,
                                      settings.meeting_url_template.format(room=uuid.uuid4().hex, reference=reference),
                                      created, created))
+    rows, interpreted, interpreter_capacity = give_interpreters(
+        rows, weekly_hours(connection), fill, settings.gap_minutes * 60, rng)
     with database.write() as writer:
         writer.executemany(
             "INSERT INTO bookings (reference, citizen, kep_id, employee_id, starts, ends, status, category,"
-            " procedure_id, details, language, meeting_url, sequence, created, updated)"
-            " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,'el',?,0,?,?)", rows)
+            " procedure_id, details, language, meeting_url, sequence, created, updated, interpreter_id)"
+            " VALUES (?,?,?,?,?,?,'confirmed',?,?,?,'el',?,0,?,?,?)", rows)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
-    return len(rows), capacity
+    return len(rows), capacity, interpreted, interpreter_capacity
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -591,6 +631,22 @@ def overlap_report(database_path: Path, gap_minutes: int) -> tuple[int, int, int
         connection.close()
 
 
+def interpreter_overlap_report(database_path: Path, gap_minutes: int) -> tuple[int, int]:
+    """(confirmed bookings with an interpreter, pairs of one interpreter's calls closer than the gap)."""
+    connection = sqlite3.connect(database_path)
+    try:
+        total = connection.execute(
+            "SELECT COUNT(*) FROM bookings WHERE status='confirmed' AND interpreter_id IS NOT NULL").fetchone()[0]
+        clashes = connection.execute(
+            "SELECT COUNT(*) FROM (SELECT starts, MAX(ends) OVER (PARTITION BY interpreter_id ORDER BY starts, id"
+            " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_end FROM bookings"
+            " WHERE status='confirmed' AND interpreter_id IS NOT NULL)"
+            " WHERE latest_end IS NOT NULL AND starts < latest_end + ?", (gap_minutes * 60,)).fetchone()[0]
+        return total, clashes
+    finally:
+        connection.close()
+
+
 def print_profile(path: Path | None, title: str, limit: int) -> None:
     if path is None or not path.exists() or path.stat().st_size == 0:
         return
@@ -653,12 +709,14 @@ def main() -> None:
 
         # 2. a month of bookings
         started = time.perf_counter()
-        loaded, capacity = load_month(database, args.fill, days, rng, tax_ids)
+        loaded, capacity, interpreted, interpreter_capacity = load_month(database, args.fill, days, rng, tax_ids)
         load_seconds = time.perf_counter() - started
         print(f"\nloaded {loaded} confirmed bookings in {load_seconds:.1f} s"
               f" ({loaded / capacity:.0%} of {capacity} calls the employees could take"
               f" on {len(days)} working days, {days[0]} to {days[-1]}); database"
               f" {database.stat().st_size / 2**20:.0f} MiB")
+        print(f"{interpreted} of them with one of the 60 interpreters ({interpreted / interpreter_capacity:.0%}"
+              f" of the {interpreter_capacity} 40-minute calls the interpreters could take)")
 
         server = Server(database, args.threads, Path(folder) / "server.log", args.profile, args.profile_clock)
         try:
@@ -720,6 +778,14 @@ def main() -> None:
             print(f"    municipal ({municipality}): {summary(times)}   target {TARGETS['first']}")
             if failures:
                 print(f"    failures: {dict(failures)}")
+            sign_params = [{"category": "information", "procedure": first_rng.choice(information),
+                            "needs": "sign_language"} for _ in range(args.first_repeats)]
+            times, failures, found = measure_first(server, session, sign_params)
+            print(f"    sign language:          {summary(times)}   target {TARGETS['first']}")
+            if failures:
+                print(f"    failures: {dict(failures)}")
+            if found and found[0]:
+                print(f"    (first free sign-language slot: {found[0]['start']} at {found[0]['kep_id']})")
             profile_b = server.dump_profile("b-first")
 
             # 3c. concurrent bookings
@@ -760,6 +826,10 @@ def main() -> None:
               f" pairs of one employee's calls closer than the {settings.gap_minutes}-minute gap: {clashes};"
               f" bookings given to another KEP's employee: {misplaced}"
               f" -> {'OK' if clashes == 0 and misplaced == 0 else 'OVERLAPS FOUND'}")
+        interpreted, interpreter_clashes = interpreter_overlap_report(database, settings.gap_minutes)
+        print(f"verification: {interpreted} confirmed bookings with an interpreter; pairs of one interpreter's"
+              f" calls closer than the gap: {interpreter_clashes}"
+              f" -> {'OK' if interpreter_clashes == 0 else 'OVERLAPS FOUND'}")
 
         if args.profile:
             for path, title in ((profile_a, "(a) availability/days"), (profile_b, "(b) availability/first"),

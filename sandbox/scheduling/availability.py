@@ -3,7 +3,8 @@
 Article 3.1: the employee is chosen so that no employee ever has overlapping
 appointments; article 3.2: a gap is kept between two appointments of the same
 employee. A confirmed booking and a live hold both occupy their employee, the
-gap around them included.
+gap around them included. A call with a sign-language need also needs a free
+interpreter (interpreters.py), by the same rules.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from sandbox.scheduling import calendar_rules
 from sandbox.scheduling.calendar_rules import at_athens, intersect, parse_hhmm
 from sandbox.scheduling.catalogue import slot_minutes
+from sandbox.scheduling.interpreters import InterpreterDay, interpreter_day, weekly_hours
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,16 @@ class Slot:
     employee_id: str
     starts: int
     ends: int
+    interpreter_id: str | None = None  # None when the call needs none
 
 
 class Availability:
-    def __init__(self, connection, settings, now: int):
+    def __init__(self, connection, settings, now: int, with_interpreter: bool = False):
         self.connection = connection
         self.settings = settings
         self.now = now
+        self.with_interpreter = with_interpreter
+        self._interpreter_hours = None  # by weekday, read once per request
         self.gap = settings.gap_minutes * 60
         self.earliest = now + settings.min_notice_minutes * 60
         today = calendar_rules.athens_day(now)
@@ -115,23 +120,47 @@ class Availability:
         windows = self._kep_windows(kep_ids, day)
         if not windows:
             return []
+        length = length_minutes * 60
+        starts = list(self._starts(windows, length))
+        interpreters = None
+        if self.with_interpreter:
+            interpreters = self._interpreters_on(day, ignore_hold)
+            # Asked before the employees are read, so that a day without a free interpreter costs little.
+            if not any(interpreters.free_for(start, start + length) for start in {start for _, start in starts}):
+                return []
         kep_ids = list(windows)
         employees = self._employees(kep_ids, day)
         day_start = min(start for spans in windows.values() for start, _ in spans)
         day_end = max(end for spans in windows.values() for _, end in spans)
         busy = self._busy(kep_ids, day_start, day_end, ignore_hold)
-        length, grid = length_minutes * 60, self.settings.grid_minutes * 60
-        slots = []
-        for kep_id in kep_ids:
-            for window_start, window_end in windows[kep_id]:
-                start = window_start
-                while start + length <= window_end:
+        slots = (self._slot(kep_id, employees[kep_id], busy, interpreters, start, start + length)
+                 for kep_id, start in starts)
+        return [slot for slot in slots if slot]
+
+    def _starts(self, windows, length: int):
+        """(KEP, start) for each grid time after the notice from which a call of `length` seconds fits."""
+        grid = self.settings.grid_minutes * 60
+        for kep_id, spans in windows.items():
+            for window_start, window_end in spans:
+                for start in range(window_start, window_end - length + 1, grid):
                     if start >= self.earliest:
-                        employee = self._free_employee(employees[kep_id], busy, start, start + length)
-                        if employee:
-                            slots.append(Slot(kep_id, employee, start, start + length))
-                    start += grid
-        return slots
+                        yield kep_id, start
+
+    def _slot(self, kep_id, employees, busy, interpreters: InterpreterDay | None, start, end) -> Slot | None:
+        """The call [start, end) at this KEP with the people it needs, or None if one of them is not free."""
+        interpreter_id = None
+        if interpreters is not None:
+            interpreter_id = interpreters.free_for(start, end)
+            if interpreter_id is None:
+                return None
+        employee = self._free_employee(employees, busy, start, end)
+        return Slot(kep_id, employee, start, end, interpreter_id) if employee else None
+
+    def _interpreters_on(self, day: date, ignore_hold=None) -> InterpreterDay:
+        if self._interpreter_hours is None:
+            self._interpreter_hours = weekly_hours(self.connection)
+        return interpreter_day(self.connection, day, self._interpreter_hours.get(day.weekday(), []),
+                               gap=self.gap, now=self.now, ignore_hold=ignore_hold)
 
     @staticmethod
     def _free_employee(candidates, busy, start, end):
@@ -165,6 +194,13 @@ class Availability:
                 return min(slots, key=lambda slot: (slot.starts, slot.kep_id))
             day += timedelta(days=1)
         return None
+
+    def limited_by(self, length_minutes: int, kep_ids) -> str | None:
+        """Why `first_free` found nothing: "interpreter" when a time would be free if no interpreter were needed."""
+        if not self.with_interpreter:
+            return None
+        without = Availability(self.connection, self.settings, self.now)
+        return "interpreter" if without.first_free(length_minutes, kep_ids) else None
 
     def slot_at(self, kep_id: str, starts: int, length_minutes: int, ignore_hold=None) -> Slot | None:
         """The slot starting exactly at `starts` at this KEP, if it is free."""

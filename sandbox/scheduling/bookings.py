@@ -10,6 +10,7 @@ import secrets
 from sandbox.scheduling import calendar_rules, invitations
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
+from sandbox.scheduling.interpreters import booking_interpreter, needs_interpreter
 from sandbox.scheduling.problems import Problem, field_error
 from sandbox.scheduling.sms import queue_sms
 from sandbox.scheduling.validation import Checker, booking_details, check_category, needs_list, parse_time
@@ -86,6 +87,10 @@ class Scheduling:
                 return Problem("slot_taken")
         return Problem("outside_hours", detail="Not a bookable time at this KEP.")
 
+    def _availability(self, connection, needs) -> Availability:
+        """The free times for a call with these needs: with a sign-language need, only those with an interpreter."""
+        return Availability(connection, self.settings, self.now(), with_interpreter=needs_interpreter(needs))
+
     # -- holds ------------------------------------------------------------------------
 
     def create_hold(self, citizen, data) -> dict:
@@ -114,16 +119,17 @@ class Scheduling:
                                   "You already have an appointment for this procedure")})
             # One hold per citizen: a new choice lets the previous time go.
             connection.execute("DELETE FROM holds WHERE citizen=?", (citizen,))
-            slot = Availability(connection, self.settings, self.now()).slot_at(kep_id, starts, length)
+            slot = self._availability(connection, needs).slot_at(kep_id, starts, length)
             if slot is None:
                 raise self._why_not_free(connection, kep_id, starts, length)
             hold_id = secrets.token_urlsafe(18)
             now = self.now()
             connection.execute(
                 "INSERT INTO holds (id, citizen, kep_id, employee_id, starts, ends, expires, created, category,"
-                " procedure_id, needs, for_booking) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " procedure_id, needs, for_booking, interpreter_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (hold_id, citizen, kep_id, slot.employee_id, slot.starts, slot.ends,
-                 now + self.settings.hold_minutes * 60, now, category, procedure_id, json.dumps(needs), for_booking),
+                 now + self.settings.hold_minutes * 60, now, category, procedure_id, json.dumps(needs), for_booking,
+                 slot.interpreter_id),
             )
             return self._hold_view(connection, hold_id)
 
@@ -170,12 +176,12 @@ class Scheduling:
         with self.database.write() as connection:
             row = self._hold_row(connection, citizen, hold_id)
             length = slot_minutes(row["category"], needs)
-            availability = Availability(connection, self.settings, self.now())
+            availability = self._availability(connection, needs)
             slot = availability.slot_at(row["kep_id"], row["starts"], length, ignore_hold=hold_id)
             if slot is None:
                 raise Problem("slot_taken", detail="The longer call does not fit at this time.")
-            connection.execute("UPDATE holds SET employee_id=?, ends=?, needs=? WHERE id=?",
-                               (slot.employee_id, slot.ends, json.dumps(needs), hold_id))
+            connection.execute("UPDATE holds SET employee_id=?, interpreter_id=?, ends=?, needs=? WHERE id=?",
+                               (slot.employee_id, slot.interpreter_id, slot.ends, json.dumps(needs), hold_id))
             return self._hold_view(connection, hold_id)
 
     def release_hold(self, citizen, hold_id) -> None:
@@ -229,15 +235,17 @@ class Scheduling:
             return 201, view
 
     def _fit_needs(self, connection, hold, needs):
-        if sorted(json.loads(hold["needs"])) == sorted(needs):
+        # A hold made before interpreters were allocated has none although it needs one: fitted again.
+        has_interpreter = hold["interpreter_id"] or not needs_interpreter(needs)
+        if sorted(json.loads(hold["needs"])) == sorted(needs) and has_interpreter:
             return hold
         length = slot_minutes(hold["category"], needs)
-        slot = Availability(connection, self.settings, self.now()).slot_at(
+        slot = self._availability(connection, needs).slot_at(
             hold["kep_id"], hold["starts"], length, ignore_hold=hold["id"])
         if slot is None:
             raise Problem("slot_taken", detail="With these needs the call is longer and no longer fits.")
-        connection.execute("UPDATE holds SET employee_id=?, ends=?, needs=? WHERE id=?",
-                           (slot.employee_id, slot.ends, json.dumps(needs), hold["id"]))
+        connection.execute("UPDATE holds SET employee_id=?, interpreter_id=?, ends=?, needs=? WHERE id=?",
+                           (slot.employee_id, slot.interpreter_id, slot.ends, json.dumps(needs), hold["id"]))
         return connection.execute("SELECT * FROM holds WHERE id=?", (hold["id"],)).fetchone()
 
     def _unused_reference(self, connection) -> str:
@@ -301,7 +309,7 @@ class Scheduling:
                     "Η νέα ώρα είναι για άλλη διαδικασία", "The new time is for another procedure")})
             details = json.loads(booking["details"])
             hold = self._fit_needs(connection, hold, details["needs"])
-            # The old slot is freed by this same update: never before the new one is taken.
+            # The old slot (employee and interpreter) is freed by this same update: never before the new one is taken.
             connection.execute(
                 "UPDATE bookings SET kep_id=?, employee_id=?, interpreter_id=?, starts=?, ends=?,"
                 " sequence=sequence+1, updated=?, reminder_sent=NULL WHERE id=?",
@@ -360,6 +368,7 @@ class Scheduling:
             "end": iso(row["ends"]),
             "meeting_url": row["meeting_url"],
             "sequence": row["sequence"],
+            "interpreter": booking_interpreter(connection, row["interpreter_id"]),
             **details,
             "invitations": invitations.summaries(connection, row["id"]),
             "created": iso(row["created"]),

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sandbox.scheduling import reference_data
+from sandbox.scheduling.interpreters import load_roster
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS municipalities (
@@ -131,6 +132,7 @@ class Database:
             add_missing_columns(connection)
             connection.executescript(SCHEMA)
             load_reference_data(connection)
+            load_roster(connection)
 
     def connection(self) -> sqlite3.Connection:
         """One connection per thread, reused (opening one per request costs more than the query)."""

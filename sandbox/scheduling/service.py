@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, invitations, mailer, needs_profiles
+from sandbox.scheduling import admin, interpreter_admin, invitations, mailer, needs_profiles
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
 from sandbox.scheduling.catalogue import categories_view, needs_view, slot_minutes
 from sandbox.scheduling.db import Database
+from sandbox.scheduling.interpreters import needs_interpreter
 from sandbox.scheduling.problems import Problem, field_error, respond
 from sandbox.scheduling.settings import Settings
 from sandbox.scheduling.validation import Checker, check_category, citizen_tax_id, json_body, needs_list
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         if category == "municipal" and not (args.get("kep") or args.get("municipality")):
             raise Problem("validation", errors={"municipality": field_error(
                 "Επιλέξτε ΚΕΠ του δήμου σας", "Choose a KEP of your municipality")})
-        engine = Availability(connection, settings, scheduling.now())
+        engine = Availability(connection, settings, scheduling.now(), with_interpreter=needs_interpreter(needs))
         kep_ids = engine.keps_for(args.get("kep"), args.get("municipality"))
         if args.get("kep") and category == "municipal" and args.get("municipality"):
             kep_ids = [k for k in kep_ids if k in engine.keps_for(None, args["municipality"])]
@@ -152,7 +153,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         engine, kep_ids, length = availability_request()
         slot = engine.first_free(length, kep_ids)
         return {"slot_minutes": length,
-                "slot": {"start": iso(slot.starts), "end": iso(slot.ends), "kep_id": slot.kep_id} if slot else None}
+                "slot": {"start": iso(slot.starts), "end": iso(slot.ends), "kep_id": slot.kep_id} if slot else None,
+                "limited_by": None if slot else engine.limited_by(length, kep_ids)}
 
     # -- holds -------------------------------------------------------------------------
 
@@ -209,6 +211,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         return scheduling.cancel(citizen(), reference)
 
     admin.register(app, scheduling)
+    interpreter_admin.register(app, scheduling)
     invitations.register(app, scheduling)
     needs_profiles.register(app, scheduling, citizen)
 

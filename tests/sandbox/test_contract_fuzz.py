@@ -65,6 +65,7 @@ DICTIONARIES = {
     "procedures": ["maternity-benefit", "child-benefit", "employer-registration", "disability-travel-pass",
                    "birth-certificate", "resident-parking-permit"],
     "employees": ["kep-megisti-1-e1", "kep-megisti-1-e2", "kep-athens-3-e1"],
+    "interpreters": ["interpreter-01", "interpreter-10"],
     # Today, a working day, a Wednesday, Christmas, a Saturday, past the horizon, the ends of the calendar.
     "days": ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-25", "2026-12-05", "2027-01-05",
              "0001-01-01", "9999-12-25", "9999-12-31"],
@@ -81,7 +82,7 @@ BINDINGS = {
     "query.municipality": "municipalities", "body.municipality": "municipalities",
     "body.municipality_id": "municipalities",
     "query.procedure": "procedures", "body.procedure": "procedures",
-    "path.employee_id": "employees",
+    "path.employee_id": "employees", "path.interpreter_id": "interpreters",
     "query.date": "days", "query.from": "days", "query.to": "days", "path.day": "days", "body.date": "days",
     "body.availability[*].valid_from": "days", "body.availability[*].valid_to": "days",
     "body.start": "starts",
