@@ -1,0 +1,38 @@
+"""Shaping the reference service's interpreter roster for a test, through its admin API."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import requests
+
+WEEKDAYS = range(5)
+
+
+class Roster:
+    def __init__(self, api_url: str, admin_token: str):
+        self.api_url = api_url.rstrip("/")
+        self.headers = {"Authorization": f"Bearer {admin_token}"}
+
+    def _send(self, method, path, **kwargs):
+        response = requests.request(method, f"{self.api_url}/admin{path}", headers=self.headers, timeout=10,
+                                    **kwargs)
+        assert response.status_code < 300, (path, response.status_code, response.text)
+        return response
+
+    def keep_only_one(self, starts: str, ends: str) -> str:
+        """Every interpreter but the first leaves; the first works `starts`–`ends` each weekday. Returns their id."""
+        everyone = [i["id"] for i in self._send("GET", "/interpreters").json()["interpreters"] if i["active"]]
+        kept, leaving = everyone[0], everyone[1:]
+        for interpreter_id in leaving:
+            self._send("DELETE", f"/interpreters/{interpreter_id}")
+        hours = [{"weekday": day, "starts": starts, "ends": ends} for day in WEEKDAYS]
+        self._send("PUT", f"/interpreters/{kept}/hours", json={"hours": hours})
+        return kept
+
+    def close_every_day_but(self, interpreter_id: str, kept: date, first: date, days: int = 32) -> None:
+        for offset in range(days):
+            day = first + timedelta(days=offset)
+            if day != kept:
+                self._send("POST", f"/interpreters/{interpreter_id}/closed-days",
+                           json={"date": day.isoformat(), "reason": "test"})
