@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from kepweb import refusals
+from kepweb import calls, refusals
 from kepweb.appointments.calendar import appointment_calendar
 from kepweb.auth import current_citizen, login_required
 from kepweb.clock import now
@@ -20,14 +19,8 @@ from kepweb.scheduling import NotFound, SchedulingProblem, clients
 from kepweb.security import per_view_policy
 from kepweb.time_picker import Query, TimeForm, choose
 
-# Only the join page may use the camera and microphone (for the device check).
-JOIN_PERMISSIONS = {"camera": "(self)", "microphone": "(self)", "geolocation": "()", "payment": "()", "usb": "()"}
-
 log = logging.getLogger(__name__)
 appointments = Blueprint("appointments", __name__)
-
-# The join page opens this long before the start, and closes at the end.
-JOIN_OPENS_BEFORE = timedelta(minutes=15)
 
 
 def own_booking(reference):
@@ -155,19 +148,12 @@ def calendar_file(reference):
 
 
 @appointments.get("/appointments/<reference>/join")
-@per_view_policy(permissions_policy=JOIN_PERMISSIONS)
+@per_view_policy(permissions_policy=calls.JOIN_PERMISSIONS)
 @login_required
 def join(reference):
     booking = own_booking(reference)
     moment = now()
-    opens = booking.start - JOIN_OPENS_BEFORE
-    if booking.status != "confirmed":
-        state = "cancelled"
-    elif moment < opens:
-        state = "early"
-    elif moment >= booking.end:
-        state = "over"
-    else:
-        state = "open"
+    opens = calls.opens_at(booking.start)
+    state = calls.phase(booking.start, booking.end, moment) if booking.status == "confirmed" else "cancelled"
     return render_page("appointments/join.html", page_title=_("Join your video call"), booking=booking,
                        join_state=state, opens=opens, seconds_to_open=max(0, int((opens - moment).total_seconds())))

@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from kepweb import calls
 from kepweb.clock import now
 from kepweb.htmx import render_page
 from kepweb.scheduling import NotFound, SchedulingProblem, clients
@@ -24,8 +25,6 @@ guests = Blueprint("guests", __name__)
 
 DEVICE_COOKIE = "kepweb_device"
 DEVICE_COOKIE_LIFETIME = timedelta(days=90)
-JOIN_OPENS_BEFORE = timedelta(minutes=15)
-JOIN_PERMISSIONS = {"camera": "(self)", "microphone": "(self)", "geolocation": "()", "payment": "()", "usb": "()"}
 TOKEN_KEY = "guest_invitation"
 
 
@@ -54,20 +53,15 @@ def arrive(token):
 
 
 def join_state(invitation) -> str:
-    moment = now()
     if invitation.access != "granted":
         return "other_device"
     if invitation.state == "withdrawn" or invitation.status != "confirmed":
         return "withdrawn"
-    if moment >= invitation.end:
-        return "over"
-    if moment < invitation.start - JOIN_OPENS_BEFORE:
-        return "early"
-    return "open"
+    return calls.phase(invitation.start, invitation.end, now())
 
 
 @guests.get("/join")
-@per_view_policy(permissions_policy=JOIN_PERMISSIONS)
+@per_view_policy(permissions_policy=calls.JOIN_PERMISSIONS)
 def join():
     token = session.get(TOKEN_KEY)
     device, is_new = device_id()
@@ -79,7 +73,7 @@ def join():
         page = render_page("guests/unknown.html", page_title=_("This invitation link does not work"))
         return with_device_cookie(current_app.make_response((page, 404)), device, is_new)
     state = join_state(invitation)
-    opens = invitation.start - JOIN_OPENS_BEFORE
+    opens = calls.opens_at(invitation.start)
     page = render_page("guests/join.html", page_title=_("Your invitation to a myKEPlive video call"),
                        invitation=invitation, join_state=state, opens=opens,
                        seconds_to_open=max(0, int((opens - now()).total_seconds())),
