@@ -149,7 +149,7 @@ def test_a_full_booking(signed_in, live_service, tmp_path, category, javascript)
 
     page.locator(f"{SUBMIT}[data-submit-once]").click()
     reference = wizard.expect_confirmation()
-    [message] = wait_for_outbox(live_service.outbox, lambda m: reference in m["subject"])
+    [message] = wait_for_outbox(live_service.outbox, lambda m: reference in m["subject"] and m["to"] == [email])
     assert message["to"] == [email]
     assert message["subject"] == f"Appointment {reference} confirmed – myKEPlive"
     assert reference in message["text"]

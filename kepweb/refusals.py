@@ -81,10 +81,11 @@ WIZARD = {
         "not_allowed": Refusal(_l("We cannot hold this time for longer. Finish your booking before it is "
                                   "released, or choose a time again then."), SAME_PAGE),
     },
-    # Needs lengthen the call (PATCH /holds/{id}).
+    # Needs lengthen the call, and a sign-language call needs an interpreter (PATCH /holds/{id}).
     "change_needs": {
-        "slot_taken": Refusal(_l("With these needs the call is longer and no longer fits at the time you chose. "
-                                 "Your answers are kept: choose a time again."), "time", _TIME_GONE),
+        "slot_taken": Refusal(_l("With these needs the call no longer fits at the time you chose: it is longer, or "
+                                 "it needs an interpreter who is not free then. Your answers are kept: choose a "
+                                 "time again."), "time", _TIME_GONE),
         "hold_expired": _RELEASED, "not_found": _RELEASED, "validation": _NOT_ACCEPTED,
     },
     # The final "Book" (POST /bookings).
