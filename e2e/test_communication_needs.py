@@ -20,8 +20,7 @@ from playwright.sync_api import expect
 from e2e.a11y import collect_console_errors, page_problems
 from e2e.conftest import new_context
 from e2e.wizard import CONTACT, STEP_TITLES, Wizard, sign_in, step_heading, wait_for_outbox
-from kepweb.i18n import ATHENS
-from tests.interpreters import Roster
+from tests.interpreters import Roster, take_the_only_interpreter_time
 from tests.live_service import LiveService
 
 pytestmark = pytest.mark.browser
@@ -89,6 +88,18 @@ def checked(page, language, errors, where):
     errors.clear()
 
 
+def giorgos_at_the_needs(browser, service, language, javascript):
+    """The deaf test user signed in and on the needs step: (context, page, wizard, console errors)."""
+    context = new_context(browser, service.url, language, javascript=javascript)
+    page = context.new_page()
+    errors = collect_console_errors(page)
+    sign_in(page, "giorgos")
+    errors.clear()  # the sign-in provider's own pages are not ours
+    wizard = Wizard(page, language, scripts=javascript)
+    to_the_needs(wizard)
+    return context, page, wizard, errors
+
+
 def to_the_needs(wizard):
     wizard.begin()
     wizard.choose("category", "information")
@@ -125,15 +136,8 @@ def cancel_saying_yes(page, reference, language):
 def test_the_deaf_citizen_books_with_an_interpreter_and_a_companion(browser, service, language, javascript):
     says = SAYS[language]
     companion = f"eleni.{language}.{'js' if javascript else 'nojs'}@example.com"
-    context = new_context(browser, service.url, language, javascript=javascript)
-    page = context.new_page()
-    errors = collect_console_errors(page)
-    sign_in(page, "giorgos")
-    errors.clear()  # the sign-in provider's own pages are not ours
-    wizard = Wizard(page, language, scripts=javascript)
-
     # The needs before the time.
-    to_the_needs(wizard)
+    context, page, wizard, errors = giorgos_at_the_needs(browser, service, language, javascript)
     wizard.choose("needs", "sign_language")
     wizard.choose("needs", "third_person")
     wizard.fill({"third_person_name": "Ελένη Αντωνίου", "third_person_email": companion})
@@ -226,23 +230,8 @@ def test_the_deaf_citizen_books_with_an_interpreter_and_a_companion(browser, ser
 @pytest.fixture(scope="module")
 def taken_service(tmp_path_factory):
     """One interpreter, free for one 40-minute call a day, on one day only, and another citizen has it."""
-    from kepweb.i18n import today_in_athens
-
     service = service_with_one_interpreter(tmp_path_factory.mktemp("taken"), "10:00", "10:40")
-    api = service.frontend.extensions["scheduling"]
-    first = api.availability.first_free("information", "child-benefit", needs=["sign_language"]).slot
-    assert first is not None
-    with service.frontend.app_context():
-        today = today_in_athens()
-    service.roster.close_every_day_but(service.interpreter, first.start.astimezone(ATHENS).date(), today)
-    maria = "094014201"
-    hold = api.holds.hold(maria, category="information", procedure="child-benefit", kep_id=first.kep_id,
-                          start=first.start, needs=["sign_language"])
-    api.bookings.book(maria, {
-        "hold_id": hold.id, "contact": {"name": "Μαρία", "email": "maria@example.com", "phone": "6912345678",
-                                        "address": {"street": "Ερμού 10", "postcode": "10563", "town": "Αθήνα"}},
-        "id_document": "passport", "needs": ["sign_language"], "contact_preference": "email",
-        "delivery": {"method": "email"}, "language": "el"}, idempotency_key=hold.id)
+    take_the_only_interpreter_time(service.frontend, service.roster, service.interpreter, "child-benefit")
     yield service
     service.stop()
 
@@ -251,13 +240,7 @@ def taken_service(tmp_path_factory):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_when_the_only_interpreter_is_taken_the_time_step_says_so(browser, taken_service, language, javascript):
     says = SAYS[language]
-    context = new_context(browser, taken_service.url, language, javascript=javascript)
-    page = context.new_page()
-    errors = collect_console_errors(page)
-    sign_in(page, "giorgos")
-    errors.clear()  # the sign-in provider's own pages are not ours
-    wizard = Wizard(page, language, scripts=javascript)
-    to_the_needs(wizard)
+    context, page, wizard, errors = giorgos_at_the_needs(browser, taken_service, language, javascript)
     wizard.choose("needs", "sign_language")
     wizard.continue_to("time")
     banner = page.locator("#no-times-heading")

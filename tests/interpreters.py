@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import requests
 
 WEEKDAYS = range(5)
+ANOTHER_CITIZEN = "090000045"  # a valid ΑΦΜ: somebody other than the citizen under test
 
 
 class Roster:
@@ -36,3 +37,24 @@ class Roster:
             if day != kept:
                 self._send("POST", f"/interpreters/{interpreter_id}/closed-days",
                            json={"date": day.isoformat(), "reason": "test"})
+
+
+def take_the_only_interpreter_time(frontend, roster: Roster, interpreter_id: str, procedure: str, **place):
+    """Close the interpreter on every day but the first one they are free, and book that time for
+    another citizen: no interpreter is free for anybody else. Returns the time taken."""
+    from kepweb.i18n import ATHENS, today_in_athens
+
+    api = frontend.extensions["scheduling"]
+    first = api.availability.first_free("information", procedure, needs=["sign_language"], **place).slot
+    assert first is not None, "the interpreter has no free time to take"
+    with frontend.app_context():  # the frontend's clock says what today is
+        today = today_in_athens()
+    roster.close_every_day_but(interpreter_id, first.start.astimezone(ATHENS).date(), today)
+    hold = api.holds.hold(ANOTHER_CITIZEN, category="information", procedure=procedure, kep_id=first.kep_id,
+                          start=first.start, needs=["sign_language"])
+    api.bookings.book(ANOTHER_CITIZEN, {
+        "hold_id": hold.id, "contact": {"name": "Ν", "email": "n@example.com", "phone": "6912345678",
+                                        "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},
+        "id_document": "passport", "needs": ["sign_language"], "contact_preference": "email",
+        "delivery": {"method": "email"}, "language": "el"}, idempotency_key=hold.id)
+    return first

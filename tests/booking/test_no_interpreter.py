@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kepweb.i18n import ATHENS, today_in_athens
+from kepweb.i18n import ATHENS
 from tests.booking.test_steps import answers_of, put_answers
 from tests.conftest import ADMIN_TOKEN
-from tests.interpreters import Roster
+from tests.interpreters import Roster, take_the_only_interpreter_time
 from tests.page_checks import text_of
 
-OTHER_CITIZEN = "090000045"
 PLACE = dict(category="information", procedure="child-benefit", municipality="psara", kep="kep-psara-1")
 SIGN_LANGUAGE = {"needs": ["sign_language"], "third_person_name": "", "third_person_email": "", "other_needs": ""}
 
@@ -25,21 +24,7 @@ def only_interpreter_taken(scheduling_api):
     roster = Roster(scheduling_api, ADMIN_TOKEN)
     interpreter = roster.keep_only_one("10:00", "10:40")
     frontend = create_app({"TESTING": True, "SCHEDULING_API_URL": scheduling_api, "SCHEDULING_API_TOKEN": API_TOKEN})
-    api = frontend.extensions["scheduling"]
-    first = api.availability.first_free("information", "child-benefit", needs=["sign_language"],
-                                        kep_id="kep-psara-1").slot
-    assert first is not None
-    with frontend.app_context():  # the frontend's clock says what today is
-        today = today_in_athens()
-    roster.close_every_day_but(interpreter, first.start.astimezone(ATHENS).date(), today)
-    hold = api.holds.hold(OTHER_CITIZEN, category="information", procedure="child-benefit", kep_id=first.kep_id,
-                          start=first.start, needs=["sign_language"])
-    api.bookings.book(OTHER_CITIZEN, {
-        "hold_id": hold.id, "contact": {"name": "Ν", "email": "n@example.com", "phone": "6912345678",
-                                        "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}},
-        "id_document": "passport", "needs": ["sign_language"], "contact_preference": "email",
-        "delivery": {"method": "email"}, "language": "el"}, idempotency_key=hold.id)
-    return first
+    return take_the_only_interpreter_time(frontend, roster, interpreter, "child-benefit", kep_id="kep-psara-1")
 
 
 def test_no_interpreter_free_is_said_plainly_with_what_exists(citizen_request, only_interpreter_taken):
