@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from e2e.a11y import axe_violations
 from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, new_context
+from kepweb.i18n import ATHENS
 from sandbox.gsis import PASSWORD
 from tests.live_service import LiveService
 
@@ -151,7 +152,8 @@ def test_reschedule_then_cancel_with_the_links_in_the_emails(browser, service, j
         other_times = [value for value in page.locator("input[name=slot]").evaluate_all(
             "inputs => inputs.map(input => input.value)") if not value.endswith(booking.start.isoformat())]
         if not other_times:  # the booked day has no other free time: the next day that has
-            page.locator(".kepweb-days a").first.click()
+            booked_day = booking.start.astimezone(ATHENS).date().isoformat()
+            page.locator(f".kepweb-days a:not([href*='day={booked_day}'])").first.click()
             page.wait_for_load_state()
             other_times = page.locator("input[name=slot]").evaluate_all("inputs => inputs.map(input => input.value)")
         chosen = other_times[0]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from kepweb.auth.citizen import Citizen
+from kepweb.i18n import ATHENS
 from tests.booking.conftest import MARIA, sign_in_as
 from tests.page_checks import text_of
 
@@ -47,11 +48,24 @@ def test_cancel_asks_first_then_frees_the_time(citizen_request, booked):
     assert api.bookings.get_booking(MARIA.tax_id, booked.reference).status == "cancelled"
 
 
+def another_time(citizen_request, page, booked) -> str:
+    """A free time other than the booked one: on the booked day, or (late in the day) on the next day that has one."""
+    def others(page):
+        return [i["value"] for i in page.find_all("input", attrs={"name": "slot"})
+                if not i["value"].endswith(booked.start.isoformat())]
+
+    booked_day = booked.start.astimezone(ATHENS).date().isoformat()
+    for link in [None, *(a["href"] for a in page.select(".kepweb-days a") if f"day={booked_day}" not in a["href"])]:
+        found = others(citizen_request.get(link) if link else page)
+        if found:
+            return found[0]
+    raise AssertionError("no other free time in the week of the appointment")
+
+
 def test_reschedule_moves_the_appointment_and_only_then_frees_the_old_time(citizen_request, booked):
     page = citizen_request.get(f"/appointments/{booked.reference}/reschedule")
     assert "stays booked until you choose a new time" in text_of(page)
-    choices = [i["value"] for i in page.find_all("input", attrs={"name": "slot"})]
-    new = next(value for value in choices if not value.endswith(booked.start.isoformat()))
+    new = another_time(citizen_request, page, booked)
     response = citizen_request.post(f"/appointments/{booked.reference}/reschedule", {"slot": new}, expected_status=303)
     page = citizen_request.get(response.headers["Location"])
     assert "Your appointment is now on" in text_of(page)

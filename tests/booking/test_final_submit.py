@@ -118,9 +118,9 @@ def test_book_when_the_time_no_longer_fits_sends_you_to_choose_a_time_again(citi
     api = citizen_request.client.application.extensions["scheduling"]
     hold = before["hold"]
     # Meanwhile the held time changed its needs (as from another tab: a longer
-    # call), and the KEP closed that day: the call asked for no longer fits, and
-    # the API answers that the time is taken.
-    api.holds.change_needs(MARIA.tax_id, hold["id"], ["sign_language"])
+    # call, 30 minutes, which fits even the day's last time), and the KEP closed
+    # that day: the call asked for no longer fits, and the API answers that the time is taken.
+    api.holds.change_needs(MARIA.tax_id, hold["id"], ["text_chat"])
     day = hold["start"][:10]
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     closed = requests.post(f"{scheduling_api}/admin/closed-days", headers=admin, timeout=5,
