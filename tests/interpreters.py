@@ -36,3 +36,7 @@ class Roster:
             if day != kept:
                 self._send("POST", f"/interpreters/{interpreter_id}/closed-days",
                            json={"date": day.isoformat(), "reason": "test"})
+
+    def close_kep_on(self, kep_id: str, day: date) -> None:
+        """One KEP closed on one day (the other KEPs stay open)."""
+        self._send("POST", "/closed-days", json={"date": day.isoformat(), "kep_id": kep_id, "reason": "test"})
