@@ -48,11 +48,13 @@ def service(tmp_path_factory):
     service.stop()
 
 
-def book(service, user, procedure, *, municipality="hydra", language="en", email=None, needs=()):
+def book(service, user, procedure, *, municipality="hydra", language="en", email=None, needs=(),
+         third_person_email="g@example.com"):
     """A confirmed booking for `user`, through the frontend's own scheduling client."""
     api = service.frontend.extensions["scheduling"]
     tax_id = TAX_IDS[user]
-    slot = api.availability.first_free("information", procedure, municipality_id=municipality).slot
+    # A time that fits the needs: a longer call, and an interpreter free for it.
+    slot = api.availability.first_free("information", procedure, needs=needs, municipality_id=municipality).slot
     assert slot, f"no free time for {procedure} in {municipality}"
     hold = api.holds.hold(tax_id, category="information", procedure=procedure, kep_id=slot.kep_id,
                           start=slot.start, needs=needs)
@@ -64,7 +66,7 @@ def book(service, user, procedure, *, municipality="hydra", language="en", email
         "delivery": {"method": "email"}, "language": language,
     }
     if "third_person" in needs:
-        answers["third_person"] = {"name": "Γιώργος", "email": "g@example.com"}
+        answers["third_person"] = {"name": "Γιώργος", "email": third_person_email}
     return api.bookings.book(tax_id, answers, idempotency_key=hold.id)
 
 

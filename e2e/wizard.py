@@ -304,7 +304,8 @@ def every_step(wizard, query, tmp_path):
     wizard.choose("needs", "third_person")
     wizard.submit_expecting_errors("needs")  # a third person without a name or an email address
     yield "needs-third-person-error"
-    page.locator("#main-content input[name=needs][value=third_person]").uncheck()
+    # The third person stays: the check and the confirmation show their invitation.
+    wizard.fill({"third_person_name": "Eleni Companion", "third_person_email": "companion@example.com"})
     wizard.choose("needs", "lip_reading")
     wizard.continue_to("time")
     yield "time"
@@ -330,8 +331,11 @@ def every_step(wizard, query, tmp_path):
     page.locator("#main-content #full_name").fill("")
     wizard.submit_expecting_errors("details")
     yield "details-error"
-    wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT})
-    wizard.choose("contact_preference", "email")
+    wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT, "phone": "210 123 4567"})
+    wizard.choose("contact_preference", "sms")
+    wizard.submit_expecting_errors("details")  # text messages cannot reach a landline
+    yield "details-sms-to-a-landline-error"
+    wizard.fill({"phone": CONTACT["phone"]})
     wizard.continue_to("document")
     yield "document"
     wizard.submit_expecting_errors("document")

@@ -27,13 +27,14 @@ import argparse
 import json
 import logging
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +44,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from e2e.a11y import axe_results, wait_until_settled  # noqa: E402
 from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, add_failing_route, new_context  # noqa: E402
-from e2e.test_appointments import area_states, upcoming_and_cancelled  # noqa: E402
+from e2e.test_appointments import TAX_IDS, area_states, book, clock_at, upcoming_and_cancelled  # noqa: E402
 from e2e.test_booking import A11Y_QUERIES, A11Y_USERS, service_with_a_settable_clock, take_a_time  # noqa: E402
 from e2e.test_every_page import STATES as INFORMATION_PAGES  # noqa: E402
 from e2e.test_sign_in import flow_states, service_with_short_sessions, sign_in_at_provider  # noqa: E402
-from e2e.wizard import Wizard, every_step, sign_in  # noqa: E402
+from e2e.wizard import ATHENS, Wizard, every_step, sign_in, today_in_athens  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
+from tests.interpreters import Roster  # noqa: E402
 from tests.live_service import LiveService  # noqa: E402
 
 CHECKERS = ROOT / "tools" / "a11y"
@@ -65,6 +67,12 @@ KNOWN_FAULTS = """<!DOCTYPE html>
 <a href="/"></a><p made-up-attribute="yes">Text</p></main></body></html>
 """
 VIEWPORT = VIEWPORTS["mobile"]
+# The link of an invitation email: the invited person's own, /join/<signed token>.
+JOIN_LINK = re.compile(r"^(https?://[^/\s]+/join/\S+?)\r?$", re.MULTILINE)
+# The service where no sign-language interpreter is free at Psara's KEP (see only_interpreter_elsewhere).
+ADMIN_TOKEN = "accessibility-report-admin-token"
+PSARA = "kep-psara-1"
+NO_INTERPRETER_PROCEDURE = "child-benefit"
 
 
 @dataclass
@@ -203,6 +211,162 @@ def my_appointments(context, services, language):
         yield page, f"appointments-{name}"
 
 
+def appointments_with_invitations(context, services, language):
+    """The citizen's pages of a call with an interpreter (confirmed) and a third person (invited):
+    each invitation's state from the API, and who the cancel page says will be told."""
+    page = context.new_page()
+    sign_in(page, "maria", "/appointments")
+    invited, withdrawn = services.invited[language]
+    main = page.locator("#main-content")
+    base = f"/appointments/{invited.reference}"
+    page.goto(base)
+    expect(main.locator(".govgr-summary-list__row")).to_have_count(7)  # 5 rows, and one per invitation
+    yield page, "appointments-appointment-with-invitations"
+    page.goto(f"{base}/cancel")
+    expect(main).to_contain_text("Γιώργος")
+    yield page, "appointments-cancel-confirmation-naming-the-invited"
+    with clock_at(services.main, invited.start - timedelta(minutes=30)):
+        page.goto(f"{base}/join")
+        expect(main).to_contain_text("Γιώργος")
+        yield page, "appointments-join-early-with-invitations"
+    page.goto(f"/appointments/{withdrawn.reference}")
+    expect(main.locator(".govgr-summary-list__row")).to_have_count(7)
+    yield page, "appointments-appointment-cancelled-invitations-withdrawn"
+
+
+def no_interpreter_free(context, services, language):
+    """The time step when no sign-language interpreter is free at the chosen KEP, and its alternatives."""
+    page = context.new_page()
+    sign_in(page, "giorgos")
+    wizard = Wizard(page, language, scripts=True, strict=False)
+    wizard.begin()
+    wizard.choose("category", "information")
+    wizard.continue_to("procedure")
+    wizard.choose("procedure", NO_INTERPRETER_PROCEDURE)
+    wizard.continue_to("municipality")
+    wizard.search("psara", "municipality")
+    wizard.choose("municipality", "psara")
+    wizard.continue_to("needs")  # Psara has one KEP: nothing to choose
+    wizard.choose("needs", "sign_language")
+    wizard.continue_to("time")
+    banner = page.locator("#main-content .govgr-notification-banner:has(#no-times-heading)")
+    text_chat = banner.locator("form[action$='/book/time/text-chat-instead'] button")
+    other_keps = banner.locator("form[action$='/book/time/anywhere'] button")
+    expect(text_chat).to_be_visible()
+    expect(other_keps).to_be_visible()
+    expect(page.locator("#main-content .kepweb-days a")).to_have_count(0)
+    yield page, "book-time-no-interpreter"
+    text_chat.click()
+    wizard.expect_step("time")
+    expect(page.locator("#main-content .govgr-notification-banner[role=alert]")).to_be_visible()
+    expect(page.locator("#main-content .kepweb-days a").first).to_be_visible()
+    yield page, "book-time-text-chat-instead"
+    page.goto("/book/needs")  # back to an interpreter: the banner again, then the other KEPs
+    wizard.expect_step("needs")
+    page.locator("#main-content input[name=needs][value=text_chat]").uncheck()
+    wizard.choose("needs", "sign_language")
+    wizard.continue_to("time")
+    other_keps.click()
+    wizard.expect_step("time")
+    expect(page.locator("#main-content #no-times-heading")).to_have_count(0)
+    expect(page.locator("#main-content .kepweb-days a").first).to_be_visible()
+    yield page, "book-time-other-keps-with-an-interpreter"
+
+
+no_interpreter_free.service = "no_interpreter"
+
+
+def needs_profile_pages(context, services, language):
+    """Your communication needs: none kept, changed (with its error), kept, used by the
+    wizard's needs step, and deleted."""
+    page = context.new_page()
+    sign_in(page, "eleni", "/needs-profile")
+    main = page.locator("#main-content")
+    expect(main.locator("a[href$='/needs-profile/change']")).to_be_visible()
+    yield page, "needs-profile-none-kept"
+    page.goto("/needs-profile/change")
+    yield page, "needs-profile-change"
+    main.locator("input[name=needs][value=third_person]").check()
+    main.locator("form button[type=submit]").click()  # a third person without a name or an email address
+    expect(main.locator("[data-error-summary]")).to_be_visible()
+    yield page, "needs-profile-change-error"
+    main.locator("input[name=needs][value=sign_language]").check()
+    main.locator("#third_person_name").fill("Eleni Companion")
+    main.locator("#third_person_email").fill("companion@example.com")
+    main.locator("#other_needs").fill("Slowly, please")
+    main.locator("form button[type=submit]").click()
+    expect(main.locator("a[href$='/needs-profile/delete']")).to_be_visible()
+    yield page, "needs-profile-kept"
+    wizard = Wizard(page, language, scripts=True, strict=False)
+    wizard.begin()
+    wizard.choose("category", "information")
+    wizard.continue_to("procedure")
+    wizard.choose_first("procedure")
+    wizard.continue_to("municipality")
+    wizard.choose("municipality", "anywhere")
+    wizard.continue_to("needs")
+    expect(main.locator("#remember")).to_be_checked()
+    expect(main.locator("input[name=needs][value=sign_language]")).to_be_checked()
+    yield page, "book-needs-remembered"
+    page.goto("/needs-profile/delete")
+    yield page, "needs-profile-delete"
+    main.locator("form button[type=submit]").click()
+    expect(main.locator("a[href$='/needs-profile/change']")).to_be_visible()
+    expect(main.locator("a[href$='/needs-profile/delete']")).to_have_count(0)
+    yield page, "needs-profile-deleted"
+
+
+def guest_join_link(context, services, language):
+    """The join page of an invited person, who has no TaxisNet account: their link in each
+    state (before, open, over, on another device, withdrawn), and a link that is not ours."""
+    booking, links = services.guests[language]
+    page = context.new_page()
+    main = page.locator("#main-content")
+    response = page.goto("/join/not-a-real-token")
+    assert response.status == 404 and response.url.endswith("/join"), (response.status, response.url)
+    yield page, "guest-unknown-link"
+    confirm = main.locator("form[action$='/join/confirm'] button")
+    join_now = main.locator(f"a[href='{booking.meeting_url}']")
+    with clock_at(services.main, booking.start - timedelta(minutes=30)):
+        page.goto(links["third_person"])
+        expect(page).to_have_url(re.compile(r"/join$"))  # the token has left the address bar
+        expect(confirm).to_be_visible()
+        expect(main.locator("#join-opens")).to_be_visible()
+        yield page, "guest-join-early"
+        confirm.click()
+        expect(confirm).to_have_count(0)
+        expect(main.locator(".govgr-notification-banner")).not_to_have_count(0)
+        yield page, "guest-join-confirmed"
+    with clock_at(services.main, booking.start - timedelta(minutes=10)):
+        page.goto("/join")
+        expect(join_now).to_be_visible()
+        yield page, "guest-join-open"
+    with clock_at(services.main, booking.end + timedelta(minutes=1)):
+        page.goto("/join")
+        expect(join_now).to_have_count(0)
+        expect(main.locator("#join-opens")).to_have_count(0)
+        yield page, "guest-join-over"
+    other_device = new_context(context.browser, services.main.url, language)
+    try:
+        other = other_device.new_page()
+        with clock_at(services.main, booking.start - timedelta(minutes=30)):
+            other.goto(links["third_person"])
+            expect(other.locator("#main-content form[action$='/join/confirm']")).to_have_count(0)
+            expect(other.locator("#main-content #join-opens")).to_have_count(0)
+            yield other, "guest-join-other-device"
+            other.goto(links["interpreter"])  # this device's first link: it opens here
+            expect(other.locator("#main-content form[action$='/join/confirm'] button")).to_be_visible()
+            yield other, "guest-join-interpreter"
+    finally:
+        other_device.close()
+    api = services.main.frontend.extensions["scheduling"]
+    api.bookings.cancel(TAX_IDS["nikos"], booking.reference)
+    page.goto("/join")
+    expect(confirm).to_have_count(0)
+    expect(main.locator("#join-opens")).to_have_count(0)
+    yield page, "guest-join-withdrawn"
+
+
 def session_timeout(context, services, _language):
     """The warning before a signed-in session ends for want of activity."""
     page = context.new_page()
@@ -212,7 +376,8 @@ def session_timeout(context, services, _language):
     yield page, "session-timeout-warning"
 
 
-WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, my_appointments, session_timeout]
+WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, no_interpreter_free, my_appointments,
+         appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout]
 
 
 class ControlNotCaught(Exception):
@@ -242,9 +407,62 @@ def check_the_control_page(browser, services, checkers) -> Result:
 
 # -- the services the walks need -------------------------------------------------------------
 
+def invitation_links(outbox, reference, seconds=20.0) -> dict[str, str]:
+    """Each invited person's join link about `reference`, by email address, from the sandbox's outbox."""
+    deadline = time.monotonic() + seconds
+    while True:
+        links = {message["to"][0]: found.group(1) for message in outbox.messages()
+                 if reference in message["subject"] and (found := JOIN_LINK.search(message["text"]))}
+        if len(links) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(links) == 2, f"not two invitations about {reference} in the outbox: {links}"
+    return links
+
+
+def with_invitations(service, user, procedure, language):
+    """A booking with a sign-language interpreter and a third person (Γιώργος), each invited
+    with a join link of their own: (the booking, {"third_person": link, "interpreter": link})."""
+    companion = f"companion.{procedure}@example.com"
+    booking = book(service, user, procedure, language=language, needs=("sign_language", "third_person"),
+                   third_person_email=companion)
+    links = invitation_links(service.outbox, booking.reference)
+    return booking, {"third_person": links.pop(companion), "interpreter": links.popitem()[1]}
+
+
+def invited_and_withdrawn(service, procedures, language):
+    """Maria's call whose interpreter has confirmed (the third person has not yet), and a
+    cancelled one whose invitations are withdrawn."""
+    api = service.frontend.extensions["scheduling"]
+    invited, links = with_invitations(service, "maria", procedures[0], language)
+    token, device = links["interpreter"].rsplit("/join/", 1)[1], secrets.token_urlsafe(32)
+    api.invitations.open(token, device)
+    api.invitations.confirm(token, device)
+    withdrawn, _links = with_invitations(service, "maria", procedures[1], language)
+    api.bookings.cancel(TAX_IDS["maria"], withdrawn.reference)
+    return invited, withdrawn
+
+
+def only_interpreter_elsewhere(service):
+    """One interpreter left, free on one day only, when Psara's KEP is closed: no time with an
+    interpreter at Psara in the next 30 days, one at other KEPs, and times with text chat."""
+    roster = Roster(f"{service.url}/sandbox/scheduling/v1", ADMIN_TOKEN)
+    interpreter = roster.keep_only_one("08:00", "14:00")
+    today = today_in_athens()
+    roster.close_every_day_but(interpreter, today - timedelta(days=1), today, days=2)  # a day not too close
+    api = service.frontend.extensions["scheduling"]
+    first = api.availability.first_free("information", NO_INTERPRETER_PROCEDURE, needs=["sign_language"],
+                                        kep_id=PSARA).slot
+    assert first is not None, "no time with an interpreter at Psara to begin with"
+    day = first.start.astimezone(ATHENS).date()
+    roster.close_every_day_but(interpreter, day, today + timedelta(days=2))
+    roster.close_kep_on(PSARA, day)
+
+
 class Services:
-    """The embedded default three times: as it runs, with a scheduling API that does not
-    answer (the 503 page), and with 2-minute sessions (the idle warning)."""
+    """The embedded default four times: as it runs, with a scheduling API that does not
+    answer (the 503 page), with 2-minute sessions (the idle warning), and with one
+    sign-language interpreter, free only when Psara's KEP is closed."""
 
     def __init__(self, folder: Path):
         self.main = service_with_a_settable_clock(folder / "main.sqlite3", {"PROPAGATE_EXCEPTIONS": False})
@@ -254,13 +472,25 @@ class Services:
         self.without_api = LiveService(folder / "down.sqlite3",
                                        {"SCHEDULING_API_URL": f"http://127.0.0.1:{free_port()}/v1"})
         self.short_sessions = service_with_short_sessions(folder / "short.sqlite3")
+        self.no_interpreter = LiveService(folder / "no-interpreter.sqlite3", {"PROPAGATE_EXCEPTIONS": False},
+                                          {"admin_token": ADMIN_TOKEN})
+        only_interpreter_elsewhere(self.no_interpreter)
         # Maria's appointments in each language: one upcoming, one cancelled.
         self.bookings = {language: upcoming_and_cancelled(self.main, "maria", procedures)
                          for language, procedures in {"el": ("birth-allowance", "maternity-benefit"),
                                                       "en": ("child-benefit", "housing-allowance")}.items()}
+        # Maria's calls with invitations; Nikos's, whose invited people open their links.
+        self.invited = {language: invited_and_withdrawn(self.main, procedures, language)
+                        for language, procedures in {"el": ("unemployment-benefit", "minimum-income"),
+                                                     "en": ("social-electricity-tariff", "old-age-pension")}.items()}
+        self.guests = {language: with_invitations(self.main, "nikos", procedure, language)
+                       for language, procedure in {"el": "amka-assignment", "en": "ehic"}.items()}
+
+    def all(self):
+        return (self.main, self.without_api, self.short_sessions, self.no_interpreter)
 
     def stop(self):
-        for service in (self.main, self.without_api, self.short_sessions):
+        for service in self.all():
             service.stop()
 
 
@@ -282,8 +512,9 @@ def run(only: str | None) -> tuple[list[Result], dict]:
                     if only and only not in walk.__name__:
                         continue
                     print(f"{language}: {walk.__name__}", flush=True)
-                    context = new_context(browser, services.main.url, language)
-                    for other in (services.without_api, services.short_sessions):
+                    # A walk runs on the service it names (`walk.service`), the main one otherwise.
+                    context = new_context(browser, getattr(services, getattr(walk, "service", "main")).url, language)
+                    for other in services.all():
                         context.add_cookies([{"name": "kepweb_lang", "value": language, "url": other.url}])
                     try:
                         for page, state in walk(context, services, language):

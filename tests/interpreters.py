@@ -38,6 +38,9 @@ class Roster:
                 self._send("POST", f"/interpreters/{interpreter_id}/closed-days",
                            json={"date": day.isoformat(), "reason": "test"})
 
+    def close_kep_on(self, kep_id: str, day: date) -> None:
+        """One KEP closed on one day (the other KEPs stay open)."""
+        self._send("POST", "/closed-days", json={"date": day.isoformat(), "kep_id": kep_id, "reason": "test"})
 
 def take_the_only_interpreter_time(frontend, roster: Roster, interpreter_id: str, procedure: str, **place):
     """Close the interpreter on every day but the first one they are free, and book that time for
