@@ -42,6 +42,7 @@ class Roster:
         """One KEP closed on one day (the other KEPs stay open)."""
         self._send("POST", "/closed-days", json={"date": day.isoformat(), "kep_id": kep_id, "reason": "test"})
 
+
 def take_the_only_interpreter_time(frontend, roster: Roster, interpreter_id: str, procedure: str, **place):
     """Close the interpreter on every day but the first one they are free, and book that time for
     another citizen: no interpreter is free for anybody else. Returns the time taken."""
