@@ -335,7 +335,9 @@ def every_step(wizard, query, tmp_path):
     wizard.choose("contact_preference", "sms")
     wizard.submit_expecting_errors("details")  # text messages cannot reach a landline
     yield "details-sms-to-a-landline-error"
-    wizard.fill({"phone": CONTACT["phone"]})
+    # Every field again: a walk that checks a state may have loaded the page afresh.
+    wizard.fill({"full_name": "Test Citizen", "email": "a11y@example.com", **CONTACT})
+    wizard.choose("contact_preference", "sms")
     wizard.continue_to("document")
     yield "document"
     wizard.submit_expecting_errors("document")
