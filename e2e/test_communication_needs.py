@@ -96,18 +96,8 @@ def giorgos_at_the_needs(browser, service, language, javascript):
     sign_in(page, "giorgos")
     errors.clear()  # the sign-in provider's own pages are not ours
     wizard = Wizard(page, language, scripts=javascript)
-    to_the_needs(wizard)
+    wizard.to_the_needs_step()
     return context, page, wizard, errors
-
-
-def to_the_needs(wizard):
-    wizard.begin()
-    wizard.choose("category", "information")
-    wizard.continue_to("procedure")
-    wizard.choose_first("procedure")
-    wizard.continue_to("municipality")
-    wizard.choose("municipality", "anywhere")
-    wizard.continue_to("needs")
 
 
 def wait_for_text(outbox, predicate, seconds=20.0):

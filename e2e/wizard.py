@@ -241,8 +241,8 @@ class Wizard:
         expect(page.locator("#main-content input[name=slot]").first).to_be_visible()
         self.expect_step("time")
 
-    def to_the_time_step(self, last_procedure=False) -> str:
-        """From the start: an information booking at any KEP, up to the day and time.
+    def to_the_needs_step(self, last_procedure=False) -> str:
+        """From the start: an information booking at any KEP, up to the communication needs.
         Returns the procedure chosen: the first of the list, or the last."""
         self.begin()
         self.choose("category", "information")
@@ -253,7 +253,12 @@ class Wizard:
         self.continue_to("municipality")
         self.choose("municipality", "anywhere")
         self.continue_to("needs")
-        self.continue_to("time")  # no needs
+        return procedure
+
+    def to_the_time_step(self, last_procedure=False) -> str:
+        """As `to_the_needs_step`, with no needs, up to the day and time."""
+        procedure = self.to_the_needs_step(last_procedure)
+        self.continue_to("time")
         return procedure
 
     def fill(self, values: dict):

@@ -298,13 +298,7 @@ def needs_profile_pages(context, services, language):
     expect(main.locator("a[href$='/needs-profile/delete']")).to_be_visible()
     yield page, "needs-profile-kept"
     wizard = Wizard(page, language, scripts=True, strict=False)
-    wizard.begin()
-    wizard.choose("category", "information")
-    wizard.continue_to("procedure")
-    wizard.choose_first("procedure")
-    wizard.continue_to("municipality")
-    wizard.choose("municipality", "anywhere")
-    wizard.continue_to("needs")
+    wizard.to_the_needs_step()
     expect(main.locator("#remember")).to_be_checked()
     expect(main.locator("input[name=needs][value=sign_language]")).to_be_checked()
     yield page, "book-needs-remembered"
