@@ -17,12 +17,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
-from jinja2 import DictLoader, Environment, StrictUndefined
 
 from sandbox.scheduling.mail import formatting
 from sandbox.scheduling.mail.ics import ALARM_BEFORE, PRODID, UID_DOMAIN, athens_timezone
 from sandbox.scheduling.mail.invitation_texts import INVITATION_TEXTS, languages_for
 from sandbox.scheduling.mail.message import mail_domain
+from sandbox.scheduling.mail.templates import email_environment
 
 KINDS = ("invitation", "invitation_updated", "invitation_withdrawn")
 ROLES = ("interpreter", "third_person")
@@ -66,16 +66,9 @@ TEXT = """\
 """
 
 HTML = """\
-<!DOCTYPE html>
-<html lang="{{ sections[0].language }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ subject }}</title>
-</head>
-<body style="margin:0; padding:16px; font-family:Arial, Helvetica, sans-serif; font-size:16px; \
-line-height:1.5; color:#1a1a1a; background:#ffffff;">
-<main style="max-width:40em;">
+{% extends "email_page.html" %}
+{% block language %}{{ sections[0].language }}{% endblock %}
+{% block content %}
 {% for s in sections %}
 <div lang="{{ s.language }}">
 <h1 style="font-size:24px; line-height:1.25;">{{ s.heading }}</h1>
@@ -108,15 +101,11 @@ line-height:1.5; color:#1a1a1a; background:#ffffff;">
 <p>{{ s.t.automatic }}</p>
 </div>
 {% endfor %}
-</main>
-</body>
-</html>
+{% endblock %}
 """
 
-_environment_options = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
-                        "keep_trailing_newline": True}
-_text = Environment(loader=DictLoader({"invitation.txt": TEXT}), autoescape=False, **_environment_options)
-_html = Environment(loader=DictLoader({"invitation.html": HTML}), autoescape=True, **_environment_options)
+_text = email_environment({"invitation.txt": TEXT}, html=False)
+_html = email_environment({"invitation.html": HTML}, html=True)
 
 
 def _intro(kind: str, role: str, booking: dict, texts: dict) -> str:

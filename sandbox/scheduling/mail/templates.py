@@ -72,9 +72,10 @@ TEXT = """\
 {{ t.automatic }}
 """
 
-HTML = """\
+# Every HTML email is this page: one column, the system's own fonts, inline styles only.
+EMAIL_PAGE = """\
 <!DOCTYPE html>
-<html lang="{{ language }}">
+<html lang="{% block language %}{% endblock %}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -83,6 +84,16 @@ HTML = """\
 <body style="margin:0; padding:16px; font-family:Arial, Helvetica, sans-serif; font-size:16px; \
 line-height:1.5; color:#1a1a1a; background:#ffffff;">
 <main style="max-width:40em;">
+{% block content %}{% endblock %}
+</main>
+</body>
+</html>
+"""
+
+HTML = """\
+{% extends "email_page.html" %}
+{% block language %}{{ language }}{% endblock %}
+{% block content %}
 <h1 style="font-size:24px; line-height:1.25;">{{ heading }}</h1>
 <p>{{ greeting }}</p>
 <p>{{ intro }}</p>
@@ -138,27 +149,17 @@ line-height:1.5; color:#1a1a1a; background:#ffffff;">
 
 <p>{{ calendar_note }}</p>
 <p>{{ questions }}<br>{{ t.automatic }}</p>
-</main>
-</body>
-</html>
+{% endblock %}
 """
 
-_text = Environment(
-    loader=DictLoader({"booking.txt": TEXT}),
-    autoescape=False,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_html = Environment(
-    loader=DictLoader({"booking.html": HTML}),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+def email_environment(templates: dict, html: bool) -> Environment:
+    """Templates of one kind of email; the HTML ones escape every value and share `EMAIL_PAGE`."""
+    return Environment(loader=DictLoader({**templates, "email_page.html": EMAIL_PAGE}), autoescape=html,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+_text = email_environment({"booking.txt": TEXT}, html=False)
+_html = email_environment({"booking.html": HTML}, html=True)
 
 
 def render_text(context: dict) -> str:
