@@ -85,3 +85,14 @@ def test_the_needs_pages_need_sign_in(client):
     for path in ("/needs-profile", "/needs-profile/change", "/needs-profile/delete"):
         response = client.get(path)
         assert response.status_code == 303 and response.headers["Location"].startswith("/sign-in"), path
+
+
+def test_needs_are_listed_one_per_item_never_joined_by_a_semicolon(citizen_request, no_profile):
+    """«;» is the Greek question mark: a list joined by it reads aloud as questions."""
+    citizen_request.use_language("el")
+    citizen_request.post("/needs-profile/change", {"needs": ["lip_reading", "text_chat"]}, expected_status=303)
+    page = citizen_request.get("/needs-profile")
+    needs_row = page.select_one(".govgr-summary-list__value")
+    assert [text_of(item) for item in needs_row.select("li")] == [
+        "Χειλεανάγνωση: ο υπάλληλος κοιτάζει την κάμερα, με καλό φωτισμό", "Γραπτή συνομιλία ή υπότιτλοι"]
+    assert ";" not in text_of(needs_row)
