@@ -298,6 +298,25 @@ def test_the_join_page_checks_the_camera_and_opens_15_minutes_before(camera_brow
     context.close()
 
 
+@pytest.mark.parametrize(("language", "before_it_opens", "says"), [
+    ("en", timedelta(seconds=30), "You can join in 1 minute."),
+    ("el", timedelta(seconds=30), "Μπορείτε να συνδεθείτε σε 1 λεπτό."),
+    ("en", timedelta(hours=5), "You can join in 5 hours."),
+    ("el", timedelta(days=3), "Μπορείτε να συνδεθείτε σε 3 ημέρες."),
+])
+def test_the_countdown_says_the_time_left_in_words_that_agree(browser, service, nikos_booking, language,
+                                                                before_it_opens, says):
+    """Never "1 minutes", «σε 1 λεπτά», or a call days away in thousands of minutes."""
+    booking = nikos_booking
+    context = new_context(browser, service.url, language)
+    page = context.new_page()
+    sign_in(page, "nikos")
+    with clock_at(service, booking.start - timedelta(minutes=15) - before_it_opens):
+        page.goto(f"/appointments/{booking.reference}/join")
+        expect(page.locator("[data-countdown]")).to_have_text(says)
+    context.close()
+
+
 def test_the_join_page_before_the_opening_time_without_javascript(browser, service, nikos_booking):
     booking = nikos_booking
     context = new_context(browser, service.url, "en", javascript=False)

@@ -9,6 +9,21 @@
     if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 100); }
   }
 
+  // "You can join in 1 minute / 2 minutes / 3 hours / 2 days": the unit that reads best,
+  // and the plural form the page's language asks for (Greek and English: one, other).
+  function timeLeft(section, minutes) {
+    var unit = "minutes", count = minutes;
+    if (minutes > 120) { unit = "hours"; count = Math.ceil(minutes / 60); }
+    if (minutes > 48 * 60) { unit = "days"; count = Math.ceil(minutes / (24 * 60)); }
+    var form = "other";
+    if (window.Intl && Intl.PluralRules) {
+      form = new Intl.PluralRules(document.documentElement.lang).select(count) === "one" ? "one" : "other";
+    } else if (count === 1) {
+      form = "one";
+    }
+    return section.getAttribute("data-text-" + unit + "-" + form).replace("COUNT", String(count));
+  }
+
   function countdown(section) {
     var element = document.querySelector("[data-countdown]");
     if (!element || !section) { return; }
@@ -23,7 +38,7 @@
         announce(element.textContent);
         return;
       }
-      element.textContent = section.getAttribute("data-text-minutes").replace("MINUTES", String(minutes));
+      element.textContent = timeLeft(section, minutes);
       // Spoken at 10, 5 and 1 minutes left; shown every minute.
       if ((minutes === 10 || minutes === 5 || minutes === 1) && !spoken[minutes]) {
         spoken[minutes] = true;
