@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, abort, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from kepweb.htmx import render_page
@@ -37,8 +37,9 @@ def start():
     municipality = None
     if preselected.get("municipality"):
         municipality = next((m for m in clients().places.municipalities() if m.id == preselected["municipality"]), None)
+    session_minutes = int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 60)
     return render_page("pages/start.html", page_title=_("Before you start"), preselected=preselected,
-                       preselected_municipality=municipality)
+                       preselected_municipality=municipality, session_minutes=session_minutes)
 
 
 def _preselection_from(args) -> dict:
