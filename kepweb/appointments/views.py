@@ -77,7 +77,7 @@ def cancel(reference):
         # Sent twice (a double click), the second finds it cancelled: the same answer.
         if booking.status != "cancelled":
             clients().bookings.cancel(current_citizen().tax_id, reference)
-        flash(_("Your appointment is cancelled. We have emailed you to confirm."), "success")
+        flash(_("Your appointment is cancelled. We are emailing you to confirm."), "success")
         return redirect(url_for("appointments.show", reference=reference), code=303)
     return render_page("appointments/cancel.html", page_title=_("Cancel this appointment?"), booking=booking)
 
@@ -93,7 +93,7 @@ def is_at(booking, kep_id, start) -> bool:
 
 
 def moved(booking):
-    flash(_("Your appointment is now on %(slot)s. We have emailed you to confirm.",
+    flash(_("Your appointment is now on %(slot)s. We are emailing you to confirm.",
             slot=slot_label(booking.start, booking.end)), "success")
     return redirect(url_for("appointments.show", reference=booking.reference), code=303)
 
