@@ -264,7 +264,7 @@ def test_english_email_says_everything_the_citizen_needs():
         assert "Text chat or captions" in content
         assert "A third person: Γιώργος Παπαδόπουλος" in content
         assert "You can join from 15 minutes before the start." in content
-        assert "Have your identity document" in content
+        assert "identity document you chose when booking (identity card, passport, residence permit" in content
         assert "The call is never recorded." in content
 
 

@@ -59,8 +59,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "join_link": "Σύνδεση στη βιντεοκλήση",
         "join_early": "Μπορείτε να συνδεθείτε από 15 λεπτά πριν από την έναρξη.",
         "join_identity": (
-            "Να έχετε έτοιμο το έγγραφο ταυτοποίησής σας (ταυτότητα ή διαβατήριο), "
-            "για να το δείξετε στην κάμερα."
+            "Να έχετε έτοιμο το έγγραφο ταυτοποίησης που δηλώσατε (ταυτότητα, διαβατήριο, άδεια διαμονής "
+            "ή άλλο), για να το δείξετε στην κάμερα."
         ),
         "join_not_recorded": "Η βιντεοκλήση δεν καταγράφεται ποτέ.",
         # Managing the appointment
@@ -132,8 +132,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "join_link": "Join the video call",
         "join_early": "You can join from 15 minutes before the start.",
         "join_identity": (
-            "Have your identity document (identity card or passport) ready "
-            "to show to the camera."
+            "Have ready the identity document you chose when booking (identity card, passport, "
+            "residence permit or another one), to show to the camera."
         ),
         "join_not_recorded": "The call is never recorded.",
         "manage_heading": "Manage your appointment",
