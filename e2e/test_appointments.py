@@ -277,9 +277,9 @@ def test_the_join_page_checks_the_camera_and_opens_15_minutes_before(camera_brow
         page.wait_for_function("() => { const v = document.querySelector('video[data-preview]');"
                                " return v.videoWidth > 0 && !v.paused && v.readyState >= 2; }", timeout=10_000)
         expect(page.locator("[data-check-status]")).to_have_text(
-            "Your camera and microphone work. You can see yourself above.")
+            "Your camera and microphone work: the picture from your camera is shown on this page.")
         expect(page.locator("#announcer")).to_have_text(
-            "Your camera and microphone work. You can see yourself above.")
+            "Your camera and microphone work: the picture from your camera is shown on this page.")
 
     with clock_at(service, booking.start - timedelta(minutes=30)):
         page.goto(url)
