@@ -251,8 +251,13 @@ def test_the_held_time_its_warning_and_its_release_are_accessible(signed_in, hol
         problems["hold-warning"] = axe_violations(page)
         page.keyboard.press("Tab")  # from the dialog to its one button: hold it for longer
         expect(warning.locator("button")).to_be_focused()
+        held_until = page.locator("[data-hold-sentence=held]").inner_text()
         page.keyboard.press("Enter")
         expect(warning).to_be_hidden()
+        # The page now says the new time, here and in the next warning: never the old one.
+        expect(page.locator("[data-hold-sentence=held]")).not_to_have_text(held_until)
+        expect(page.locator("[data-hold-sentence=warning]")).to_contain_text(
+            page.locator("[data-hold-sentence=held]").inner_text().split()[-1].rstrip("."))
         expect(page.locator("#main-content h1")).to_be_focused()  # back where the citizen was
     else:
         expect(page.locator(".kepweb-hold")).to_be_visible()

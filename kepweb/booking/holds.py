@@ -12,6 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
 from kepweb import clock
 from kepweb.i18n import slot_label
 from kepweb.scheduling import SchedulingProblem, SchedulingUnavailable, clients
@@ -44,6 +47,20 @@ class HeldTime:
     @property
     def has_run_out(self) -> bool:
         return self.seconds_left <= 0
+
+
+def sentences(held: HeldTime) -> dict:
+    """What the page says of a held time, one sentence each: the same on the page and after an
+    extension by script (which updates them), so neither can say a stale time or offer an
+    extension that is no longer there."""
+    time = format_datetime(held.expires, "HH:mm")
+    if held.can_extend:
+        warning = _("We hold the time you chose until %(time)s. If you need longer, ask us to hold it for longer.",
+                    time=time)
+    else:
+        warning = _("We hold the time you chose until %(time)s and cannot hold it for longer. Finish your booking "
+                    "before then, or choose a time again afterwards: your answers are kept.", time=time)
+    return {"held": _("%(slot)s is held for you until %(time)s.", slot=held.label, time=time), "warning": warning}
 
 
 def held_time(record: dict | None) -> HeldTime | None:

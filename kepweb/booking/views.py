@@ -67,6 +67,7 @@ def shown(step_name, template, form=None, **context):
         step_caption=_("Step %(number)d of %(total)d", number=number, total=total),
         back_url=url_for(f"booking.{previous.name}") if previous else url_for("pages.start"),
         hold=holds.held_time(wizard.hold),
+        hold_sentences=holds.sentences(holds.held_time(wizard.hold)) if wizard.hold else None,
         answers=wizard.answers,
         **context,
     )
@@ -351,7 +352,7 @@ def extend_hold():
         held = holds.held_time(wizard.hold)
     if request.headers.get("X-Requested-With") == "fetch":
         return {"seconds_left": held.seconds_left, "expires_at": wizard.hold["expires_at"],
-                "can_extend": held.can_extend}
+                "can_extend": held.can_extend, "sentences": holds.sentences(held)}
     flash(_("We will hold your time until %(time)s.", time=format_datetime(held.expires, "HH:mm")), NOTICE)
     return redirect(back, code=303)
 

@@ -70,6 +70,15 @@
           Array.prototype.forEach.call(document.querySelectorAll("input[name=expires_at]"),
             function (input) { input.value = answer.expires_at; });
         }
+        // The sentences say the new time; with no extension left, its buttons go.
+        Object.keys(answer.sentences || {}).forEach(function (name) {
+          var sentence = document.querySelector("[data-hold-sentence='" + name + "']");
+          if (sentence) { sentence.textContent = answer.sentences[name]; }
+        });
+        if (answer.can_extend === false) {
+          Array.prototype.forEach.call(document.querySelectorAll("[data-extends-hold]"),
+            function (extend) { extend.parentNode.removeChild(extend); });
+        }
         hide();
         schedule(answer.seconds_left);
       }).catch(function () { form.submit(); });

@@ -240,3 +240,29 @@ def test_one_search_box_everywhere_answered_by_the_server_with_the_fragment(citi
     box = citizen_request.get(url).find("input", id="q")
     assert box["data-hx-target"] == "#search-results" and box["data-hx-swap"] == "outerHTML"
     assert box["data-hx-select"] == "unset", "the server sends the fragment: nothing to pick on the client"
+
+
+def test_holding_longer_by_script_gets_the_sentences_to_show(citizen_request, sandbox_clock):
+    """The script updates the page from these: the new time, and no offer once no extension is left."""
+    api = citizen_request.client.application.extensions["scheduling"]
+    from tests.booking.conftest import hold_the_first_free_time
+    _slot, hold = hold_the_first_free_time(api)
+    record = {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(), "end": hold.end.isoformat(),
+              "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": []}
+    put_answers(citizen_request, category="information", procedure="housing-allowance", municipality="hydra",
+                kep="any", needs=NO_NEEDS, hold=record)
+    token = citizen_request.csrf_token("/book/details")
+    answer = None
+    for extension in range(1, 20):  # until the API says no more
+        # The API's clock a minute before the hold would end: each click holds it a hold's length more.
+        sandbox_clock.behind = -timedelta(minutes=(HOLD_MINUTES - 1) * extension)
+        expires = answers_of(citizen_request)["hold"]["expires_at"]
+        answer = citizen_request.client.post("/book/hold/extend", headers={"X-Requested-With": "fetch"}, data={
+            "csrf_token": token, "next": "/book/details", "expires_at": expires}).get_json()
+        if not answer["can_extend"]:
+            break
+    assert answer["can_extend"] is False
+    assert "cannot hold it for longer" in answer["sentences"]["warning"]
+    time = answer["sentences"]["held"].rsplit(" ", 1)[-1].rstrip(".")
+    assert time in answer["sentences"]["warning"]
+    api.holds.release(MARIA.tax_id, hold.id)
