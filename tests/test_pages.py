@@ -39,7 +39,7 @@ def test_home_page_says_what_you_need_and_when(client_request):
     client_request.use_language("el")
     page = client_request.get("/")
     text = text_of(page)
-    for expected in ["TaxisNet", "κάμερα", "μικρόφωνο", "έγγραφο ταυτοποίησ", "08:00", "14:30"]:
+    for expected in ["Taxisnet", "κάμερα", "μικρόφωνο", "έγγραφο ταυτοποίησ", "08:00", "14:30"]:
         assert expected in text
     categories = [text_of(term) for term in page.select(".kepweb-categories dt")]
     assert categories == [
