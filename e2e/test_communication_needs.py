@@ -247,3 +247,47 @@ def test_when_the_only_interpreter_is_taken_the_time_step_says_so(browser, taken
     expect(page.locator("#main-content input[name=needs][value=text_chat]")).to_be_checked()
     expect(page.locator("#main-content input[name=needs][value=sign_language]")).not_to_be_checked()
     context.close()
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+@pytest.mark.parametrize("scripts", [True, False], ids=["js-on", "js-off"])
+def test_the_needs_pages_and_a_broken_invitation_link_are_accessible(browser, service, language, scripts):
+    """axe on "Your communication needs" in each state and on the page for a link that does not work,
+    with our scripts and without them (blocked: what a browser without JavaScript renders)."""
+    context = new_context(browser, service.url, language, block_scripts=not scripts)
+    page = context.new_page()
+    errors = collect_console_errors(page)
+    sign_in(page, "giorgos")
+    errors.clear()
+
+    def no_problems(where):
+        problems = page_problems(page, language, scripts, errors)
+        assert not problems, f"{where}: {problems}"
+        errors.clear()
+
+    page.goto("/needs-profile/change")
+    page.locator("main input[name=needs][value=third_person]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    no_problems("changing the needs, with errors")
+    page.locator("main input[name=needs][value=third_person]").uncheck()
+    page.locator("main input[name=needs][value=lip_reading]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/needs-profile$"))
+    expect(page.locator("main a[href$='/needs-profile/delete']")).to_be_visible()
+    no_problems("the kept needs")
+    page.goto("/needs-profile/delete")
+    no_problems("delete the needs?")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/needs-profile$"))
+    expect(page.locator("main a[href$='/needs-profile/delete']")).to_have_count(0)
+    no_problems("no needs kept")
+
+    guest = new_context(browser, service.url, language, block_scripts=not scripts).new_page()
+    guest_errors = collect_console_errors(guest)
+    guest.goto("/join/not-a-real-token")
+    expect(guest).to_have_url(re.compile(r"/join$"))
+    problems = page_problems(guest, language, scripts, [e for e in guest_errors if "404" not in e[0]])
+    assert not problems, f"a link that does not work: {problems}"
+    guest.context.close()
+    context.close()
