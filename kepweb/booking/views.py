@@ -417,8 +417,9 @@ def needs(wizard):
     form = NeedsForm(data=wizard.get("needs") or needs_profile.as_answer(saved))
     if form.validate_on_submit():
         answer = needs_answer(form)
-        needs_profile.keep_or_forget(tax_id(), answer, keep=form.remember.data, saved=saved)
+        # The answer first: if keeping the profile fails, nothing the citizen typed is lost.
         change(wizard, "needs", {**answer, "remember": bool(form.remember.data)})
+        needs_profile.keep_or_forget(tax_id(), answer, keep=form.remember.data, saved=saved)
         if wizard.hold and sorted(wizard.hold.get("needs", [])) != answer["needs"]:
             wizard.keep("hold", holds.refit(tax_id(), wizard.hold, answer["needs"]))
         return go_next(wizard)
