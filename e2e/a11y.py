@@ -63,12 +63,35 @@ def unexpected_console_errors(page, scripts, console_errors) -> list[str]:
     return found
 
 
+# Every text node with a Greek letter whose nearest `lang` is not Greek (the title included):
+# what a screen reader would read with the page's English voice. A textarea holds the
+# citizen's own typing, a value like an input's.
+_GREEK_WITHOUT_LANG = """() => {
+  const greek = /[\u0370-\u03ff\u1f00-\u1fff]/;
+  const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!greek.test(node.data) || ["SCRIPT", "STYLE", "TEMPLATE", "TEXTAREA"].includes(parent.tagName)) continue;
+    const marked = parent.closest("[lang]");
+    if (!marked || !marked.lang.startsWith("el")) found.push(node.data.trim().replace(/\\s+/g, " "));
+  }
+  return found;
+}"""
+
+
+def greek_without_lang(page) -> list[str]:
+    return page.evaluate(_GREEK_WITHOUT_LANG)
+
+
 def page_problems(page, language, scripts, console_errors) -> list[str]:
     """What every page must be in a browser: no axe violation, one h1, the right
-    <html lang>, no sideways scrolling, no console error (but those
-    `unexpected_console_errors` expects). `console_errors` comes from
-    `collect_console_errors`."""
+    <html lang>, no Greek words on an English page without `lang="el"`, no sideways
+    scrolling, no console error (but those `unexpected_console_errors` expects).
+    `console_errors` comes from `collect_console_errors`."""
     found = axe_violations(page)
+    if language == "en":
+        found += [f"Greek without lang=el: {text!r}" for text in greek_without_lang(page)]
     if page.locator("h1").count() != 1:
         found.append("not exactly one h1")
     if page.evaluate("document.documentElement.lang") != language:

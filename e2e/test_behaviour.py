@@ -34,6 +34,16 @@ def test_live_search_filters_as_you_type_and_announces_the_count(page_el):
     assert "q=%CE%A7%CE%91%CE%9D%CE%99%CE%91" in page.url
 
 
+def test_the_phase_tag_is_shown_as_written_with_no_accented_capitals(page_el):
+    """What the browser draws (innerText applies text-transform): the catalogue's own words,
+    so no capital keeps an accent, which Greek capitals never carry."""
+    page_el.goto("/")
+    tag = page_el.locator(".govgr-phase-banner__content__tag")
+    drawn, written = tag.inner_text(), tag.text_content().strip()
+    assert drawn == written == "Πιλοτική λειτουργία"
+    assert not set(drawn) & set("ΆΈΉΊΌΎΏ")
+
+
 def test_the_live_region_is_on_the_page_and_empty_before_anything_happens(page_el):
     page_el.goto("/municipalities")
     region = page_el.locator("#announcer")

@@ -1,6 +1,6 @@
 """Deaf and hard-of-hearing citizens, end to end in a browser (issue 12): the needs
 come before the time, the times offered have a free interpreter, the service
-itself invites the interpreter and the companion (their own links, no TaxisNet,
+itself invites the interpreter and the companion (their own links, no Taxisnet,
 one device each), texts the citizen, and withdraws the invitations on cancel. When
 the only interpreter is taken, the time step says so and offers what exists.
 
@@ -39,8 +39,8 @@ SAYS = {
         "sent": "Invitation sent by email on",
         "they_confirmed": "that they will take part",
         "interpreter_row": "Greek Sign Language interpreter",
-        "no_interpreter": "No sign-language interpreter is free in the next 30 days",
-        "text_chat_now": "text chat instead of a sign-language interpreter",
+        "no_interpreter": "No Greek Sign Language interpreter is free in the next 30 days",
+        "text_chat_now": "text chat instead of a Greek Sign Language interpreter",
         "take_part": "I will take part",
         "text_chat_button": "Use text chat instead",
         "cancel_button": "Yes, cancel it",
@@ -54,8 +54,8 @@ SAYS = {
         "sent": "Η πρόσκληση στάλθηκε με email στις",
         "they_confirmed": "ότι θα συμμετάσχει",
         "interpreter_row": "Διερμηνέας Ελληνικής Νοηματικής Γλώσσας",
-        "no_interpreter": "Δεν υπάρχει διαθέσιμος διερμηνέας νοηματικής γλώσσας τις επόμενες 30 ημέρες",
-        "text_chat_now": "γραπτή συνομιλία αντί για διερμηνέα νοηματικής γλώσσας",
+        "no_interpreter": "Δεν υπάρχει διαθέσιμος διερμηνέας Ελληνικής Νοηματικής Γλώσσας τις επόμενες 30 ημέρες",
+        "text_chat_now": "γραπτή συνομιλία αντί για διερμηνέα Ελληνικής Νοηματικής Γλώσσας",
         "take_part": "Θα συμμετάσχω",
         "text_chat_button": "Γραπτή συνομιλία αντί για διερμηνέα",
         "cancel_button": "Ναι, να ακυρωθεί",
@@ -168,7 +168,7 @@ def test_the_deaf_citizen_books_with_an_interpreter_and_a_companion(browser, ser
         [invitation] = [m for m in outbox.messages() if m["to"] == [invitee] and reference in m["subject"]][:1]
         return JOIN_LINK.search(invitation["text"]).group(1)
 
-    # The companion opens their link without TaxisNet, and confirms.
+    # The companion opens their link without Taxisnet, and confirms.
     guest_context = new_context(browser, service.url, language, javascript=javascript)
     guest = guest_context.new_page()
     guest_errors = collect_console_errors(guest)

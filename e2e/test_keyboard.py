@@ -376,7 +376,7 @@ def test_a_full_booking_with_the_keyboard_alone(browser, service, language):
     hold_warning_is_never_a_trap(keyboard, service)
 
     keyboard.round_the_page()
-    assert page.locator("#full_name").input_value(), "the name from TaxisNet is filled in"
+    assert page.locator("#full_name").input_value(), "the name from Taxisnet is filled in"
     keyboard.fill("#email", f"{CITIZENS[language]}.keyboard@example.com")
     keyboard.fill("#phone", CONTACT["phone"])
     keyboard.choose("contact_preference", "sms")  # right after the phone number it is for

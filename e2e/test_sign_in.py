@@ -32,7 +32,7 @@ def test_sign_in_round_trip(browser, base_url, javascript):
     context = new_context(browser, base_url, "en", javascript=javascript)
     page = context.new_page()
     page.goto("/start")
-    page.get_by_role("link", name="Sign in with TaxisNet").click()
+    page.get_by_role("link", name="Sign in with Taxisnet").click()
     assert "/oauth2server/oauth/authorize" in page.url
     sign_in_at_provider(page, "maria", "en")
     # Straight into the booking, at its first question.
@@ -62,7 +62,7 @@ def flow_states(page, base):
     page.goto(f"{base}/sign-in")
     sign_in_at_provider(page, "invalid", None)
     yield "sign-in-failed"
-    # TaxisNet remembers who signed in there until its own logout.
+    # Taxisnet remembers who signed in there until its own logout.
     page.goto(f"{base}/oauth2server/logout/kepweb-sandbox/?url={base}/")
     page.goto(f"{base}/sign-in?next=/appointments")
     sign_in_at_provider(page, "giorgos", None)

@@ -166,7 +166,7 @@ def test_a_session_that_ends_mid_wizard_keeps_the_answers_for_after_signing_in_a
     again = page.request.get(f"{service.url}/book", max_redirects=0)
     assert again.status == 303 and again.headers["location"].startswith("/sign-in"), again.headers
     page.goto("/sign-in?next=/book")
-    if "/oauth2server/" in page.url:  # TaxisNet remembers who signed in there, until its own logout
+    if "/oauth2server/" in page.url:  # Taxisnet remembers who signed in there, until its own logout
         sign_in_at_provider(page, "nikos")
     # ... and goes on after what was answered before (the time, or choosing it again), not from the start.
     titles = STEP_TITLES["en"]

@@ -32,6 +32,9 @@ REQUIRED_IN_PRODUCTION = (
     "KEPWEB_GSIS_USERINFO_URL",
     "KEPWEB_GSIS_LOGOUT_URL",
     "KEPWEB_SMTP_HOST",
+    # The privacy notice names them: a live service must give the real ones, never the sandbox's.
+    "KEPWEB_DPO_EMAIL",
+    "KEPWEB_DPO_POSTAL_ADDRESS",
 )
 
 
@@ -117,4 +120,10 @@ def from_environment(env=None) -> dict:
         ),
         # Where people who do not use the phone write to us (shown wherever we say "contact us").
         "SUPPORT_EMAIL": env.get("KEPWEB_SUPPORT_EMAIL", "help@mykeplive.example"),
+        # The controller's data protection officer, for the privacy notice (GDPR art. 13(1)(b)).
+        "DPO_EMAIL": env.get("KEPWEB_DPO_EMAIL", "dpo@mykeplive.example"),
+        "DPO_POSTAL_ADDRESS": env.get(
+            "KEPWEB_DPO_POSTAL_ADDRESS",
+            "Υπεύθυνος Προστασίας Δεδομένων, Υπουργείο Ψηφιακής Διακυβέρνησης, Φραγκούδη 11 & Αλ. Πάντου, "
+            "101 63 Καλλιθέα"),
     }

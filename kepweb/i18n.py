@@ -6,12 +6,14 @@ Accept-Language; without a choice the browser decides, and Greek is the default.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from kepweb import clock
 from kepweb.config import SUPPORTED_LOCALES
@@ -22,6 +24,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 # Shown in the language switch in their own language, as GOV.UK and GOV.GR do.
 LANGUAGE_NAMES = {"el": "Ελληνικά", "en": "English"}
+
+GREEK_LETTERS = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 language = Blueprint("language", __name__)
 babel = Babel()
@@ -97,6 +101,16 @@ def other_languages():
     return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES if code != here]
 
 
+def in_greek(value) -> Markup:
+    """Greek words (a name, an address, a place typed by the citizen) on an English page, marked so a
+    screen reader reads them with a Greek voice, not letter by letter with an English one. On a Greek
+    page, or with no Greek letter in them, they are left as they are."""
+    text = "" if value is None else str(value)
+    if current_language() == "el" or not GREEK_LETTERS.search(text):
+        return escape(text)
+    return Markup('<span lang="el">%s</span>') % text
+
+
 def init_app(app):
     babel.init_app(
         app,
@@ -112,3 +126,4 @@ def init_app(app):
         long_date=long_date,
         slot_label=slot_label,
     )
+    app.jinja_env.filters["in_greek"] = in_greek

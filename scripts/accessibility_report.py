@@ -311,7 +311,7 @@ def needs_profile_pages(context, services, language):
 
 
 def guest_join_link(context, services, language):
-    """The join page of an invited person, who has no TaxisNet account: their link in each
+    """The join page of an invited person, who has no Taxisnet account: their link in each
     state (before, open, over, on another device, withdrawn), and a link that is not ours."""
     booking, links = services.guests[language]
     page = context.new_page()

@@ -154,7 +154,7 @@ def walk(page, base, language, citizen, folder):
         page.goto(f"{base}{path}")
         yield State(name)
     sign_in(page, citizen)
-    yield State("sign-in (TaxisNet stand-in and back to /book)", reachable_by_url=False)
+    yield State("sign-in (Taxisnet stand-in and back to /book)", reachable_by_url=False)
     wizard = Wizard(page, language, scripts=True, strict=False)
     wizard.begin()
     yield State("book: category (a full page load)")

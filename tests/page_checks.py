@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, NavigableString
 
 LABELLED_INPUT_TYPES_EXEMPT = {"hidden", "submit", "button", "reset", "image"}
+GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+NOT_READ = {"script", "style", "template"}
+
+
+
+INLINE = {"a", "abbr", "b", "code", "em", "i", "label", "small", "span", "strong", "time"}
 
 
 def text_of(element) -> str:
-    return " ".join(element.get_text(" ", strip=True).split())
+    """The words as read: no space is added around an inline element (a `<span lang="el">` inside a
+    sentence), one is added around a block and at a `<br>`."""
+    return " ".join(_words(element).split())
+
+
+def _words(node) -> str:
+    if isinstance(node, Comment):
+        return ""
+    if isinstance(node, NavigableString):
+        return str(node)
+    if node.name in NOT_READ:
+        return ""
+    if node.name == "br":
+        return " "
+    inside = "".join(_words(child) for child in node.children)
+    return inside if node.name in INLINE else f" {inside} "
 
 
 def check_page(html: str) -> BeautifulSoup:
@@ -41,6 +63,9 @@ def check_page(html: str) -> BeautifulSoup:
         for target in described["aria-describedby"].split():
             assert page.find(id=target), f"aria-describedby points at missing id {target!r}"
 
+    unmarked = greek_without_lang(page)
+    assert not unmarked, f"Greek on an English page without lang=el (an English voice mangles it): {unmarked[:5]}"
+
     # Content-Security-Policy forbids these; catch them before a browser does.
     assert not page.find("style"), "inline <style> element"
     assert not page.find(attrs={"style": True}), "inline style attribute"
@@ -56,3 +81,17 @@ def _is_labelled(page, control) -> bool:
         return True
     control_id = control.get("id")
     return bool(control_id and page.find("label", attrs={"for": control_id}))
+
+
+def greek_without_lang(page: BeautifulSoup) -> list[str]:
+    """Greek text whose nearest `lang` is not Greek: the words a screen reader would read in the wrong voice.
+    The page's title, read first, counts too (it cannot hold a `lang` of its own)."""
+    found = []
+    for text in page.find_all(string=GREEK):
+        # A textarea holds what the citizen typed, as an input's value does: a value, in their words.
+        if isinstance(text, Comment) or text.parent.name in NOT_READ or text.parent.name == "textarea":
+            continue
+        marked = text.find_parent(attrs={"lang": True})
+        if marked is None or not marked["lang"].startswith("el"):
+            found.append(" ".join(text.split()))
+    return found

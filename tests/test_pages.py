@@ -67,6 +67,16 @@ def test_privacy_notice_says_calls_are_never_recorded(client_request):
     assert "δεν καταγράφονται ούτε αποθηκεύονται ποτέ" in text_of(page)
 
 
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_privacy_notice_says_how_to_reach_the_data_protection_officer(client_request, language):
+    """By email and by post (GDPR art. 13(1)(b)): the deployment's own, not words alone."""
+    client_request.use_language(language)
+    config = client_request.client.application.config
+    page = client_request.get("/privacy")
+    assert page.find("a", href=f"mailto:{config['DPO_EMAIL']}")
+    assert config["DPO_POSTAL_ADDRESS"] in text_of(page)
+
+
 def test_accessibility_statement_follows_the_eu_model(client_request):
     client_request.use_language("en")
     page = client_request.get("/accessibility")

@@ -1,4 +1,4 @@
-"""Sign-in with TaxisNet (GSIS OAuth 2.0) and the citizen's session."""
+"""Sign-in with Taxisnet (GSIS OAuth 2.0) and the citizen's session."""
 
 from kepweb.auth import gsis, sessions
 from kepweb.auth.views import auth, current_citizen, login_required

@@ -1,4 +1,4 @@
-"""Sign-in with TaxisNet, sign-out, and the session's time limit."""
+"""Sign-in with Taxisnet, sign-out, and the session's time limit."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def sign_in_failed(reason: str, status: int = 400):
 @auth.get("/sign-in/callback")
 def callback():
     if request.args.get("error"):
-        # The citizen chose "Cancel" at TaxisNet, or GSIS refused.
+        # The citizen chose "Cancel" at Taxisnet, or GSIS refused.
         return render_page("auth/sign_in_cancelled.html", page_title=_("You did not sign in"))
     try:
         token = gsis.client().authorize_access_token()
@@ -63,7 +63,7 @@ def callback():
     except AuthlibBaseError as error:
         return sign_in_failed(f"OAuth error {getattr(error, 'error', type(error).__name__)}")
     except RequestException as error:
-        return sign_in_failed(f"TaxisNet unreachable: {type(error).__name__}", status=503)
+        return sign_in_failed(f"Taxisnet unreachable: {type(error).__name__}", status=503)
     if answer.status_code != 200 or "xml" not in answer.headers.get("Content-Type", ""):
         # GSIS answers errors in JSON.
         return sign_in_failed(f"userinfo answered {answer.status_code} {answer.headers.get('Content-Type')}", 502)

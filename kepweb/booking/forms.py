@@ -33,8 +33,8 @@ class BusinessForm(Form):
         choices=[("yes", _l("Yes")), ("no", _l("No"))],
         validators=[InputRequired(_l("Say whether you are the business's legal representative"))],
     )
-    tax_id = StringField(_l("The business's tax number (ΑΦΜ)"), validators=[
-        DataRequired(_l("Enter the business's tax number (ΑΦΜ)"))])
+    tax_id = StringField(_l("The business's tax number (<span lang=\"el\">ΑΦΜ</span>)"), validators=[
+        DataRequired(_l("Enter the business's tax number (<span lang=\"el\">ΑΦΜ</span>)"))])
     name = StringField(_l("The business's name"), validators=[
         DataRequired(_l("Enter the business's name")),
         Length(max=200, message=_l("The name must be 200 characters or fewer"))])
@@ -47,7 +47,7 @@ class BusinessForm(Form):
     def validate_tax_id(self, field):
         compact = vat.compact(field.data or "")
         if not (compact.isdigit() and len(compact) == 9 and vat.is_valid(compact)):
-            raise ValidationError(_l("Enter a valid tax number (ΑΦΜ): 9 digits, like 094014201"))
+            raise ValidationError(_l('Enter a valid tax number (<span lang="el">ΑΦΜ</span>): 9 digits, like 094014201'))
         field.data = compact
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from kepweb import clock
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 def as_record(hold: Hold) -> dict:
     return {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(), "end": hold.end.isoformat(),
-            "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": list(hold.needs)}
+            "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": list(hold.needs),
+            "extension_minutes": hold.extension_minutes, "latest_expiry": hold.latest_expiry.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class HeldTime:
     expires: datetime
     can_extend: bool
     seconds_left: int
+    # None only for a hold kept in a session from before the API said these.
+    extension_minutes: int | None = None
+    latest_expiry: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -60,7 +64,19 @@ def sentences(held: HeldTime) -> dict:
     else:
         warning = _("We hold the time you chose until %(time)s and cannot hold it for longer. Finish your booking "
                     "before then, or choose a time again afterwards: your answers are kept.", time=time)
-    return {"held": _("%(slot)s is held for you until %(time)s.", slot=held.label, time=time), "warning": warning}
+    return {"held": _("%(slot)s is held for you until %(time)s.", slot=held.label, time=time), "warning": warning,
+            "extend": extend_button(held)}
+
+
+def extend_button(held: HeldTime) -> str:
+    """The button says what pressing it does: the full extension, or, when the last one can
+    only reach the API's limit, the time it reaches."""
+    if held.extension_minutes is None or held.latest_expiry is None:
+        return _("Hold it for longer")
+    if held.expires + timedelta(minutes=held.extension_minutes) <= held.latest_expiry:
+        return ngettext("Hold it for %(num)s more minute", "Hold it for %(num)s more minutes",
+                        held.extension_minutes)
+    return _("Hold it until %(time)s", time=format_datetime(held.latest_expiry, "HH:mm"))
 
 
 def held_time(record: dict | None) -> HeldTime | None:
@@ -69,7 +85,9 @@ def held_time(record: dict | None) -> HeldTime | None:
     expires = parse_moment(record["expires_at"])
     return HeldTime(id=record["id"], kep_id=record["kep_id"], start_at=parse_moment(record["start"]),
                     end_at=parse_moment(record["end"]), expires=expires, can_extend=bool(record["can_extend"]),
-                    seconds_left=max(0, int((expires - clock.now()).total_seconds())))
+                    seconds_left=max(0, int((expires - clock.now()).total_seconds())),
+                    extension_minutes=record.get("extension_minutes"),
+                    latest_expiry=parse_moment(record["latest_expiry"]) if record.get("latest_expiry") else None)
 
 
 def take(tax_id: str, *, category: str, procedure: str, kep_id: str, start: datetime, needs,

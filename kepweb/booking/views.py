@@ -315,7 +315,7 @@ def use_text_chat(wizard):
     if answer.get("remember"):
         needs_profile.keep_or_forget(tax_id(), answer, keep=True, saved=None)
     change(wizard, "needs", answer)
-    flash(_("Your call will have text chat instead of a sign-language interpreter. Choose a time."), NOTICE)
+    flash(_("Your call will have text chat instead of a Greek Sign Language interpreter. Choose a time."), NOTICE)
     return redirect(url_for("booking.time"), code=303)
 
 

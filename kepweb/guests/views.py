@@ -1,6 +1,6 @@
 """The join page of an invited person (the interpreter, the citizen's third person).
 
-They have no TaxisNet account: their email's link carries a signed token that
+They have no Taxisnet account: their email's link carries a signed token that
 the scheduling API checks. The link works on one device: the first browser that
 opens it is bound to it by a random device id kept in a long-lived cookie. The
 token leaves the address bar at once (kept in the session), so it is not in the

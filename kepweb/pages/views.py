@@ -29,7 +29,7 @@ def home():
 def start():
     """The Start button, and the deep link from gov.gr that preselects a category
     and a municipality (`/start?category=municipal&municipality=chania`), which
-    is kept in the session through the TaxisNet round trip."""
+    is kept in the session through the Taxisnet round trip."""
     preselection = _preselection_from(request.args)
     if preselection:
         session["booking_preselection"] = preselection

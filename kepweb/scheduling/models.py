@@ -151,13 +151,16 @@ class Hold:
     end: datetime
     expires_at: datetime
     can_extend: bool
+    extension_minutes: int
+    latest_expiry: datetime
 
     @classmethod
     def parse(cls, raw) -> Hold:
         return cls(
             id=str(raw["id"]), kep_id=str(raw["kep_id"]), needs=tuple(raw["needs"]), start=parse_moment(raw["start"]),
             end=parse_moment(raw["end"]), expires_at=parse_moment(raw["expires_at"]),
-            can_extend=bool(raw["can_extend"]),
+            can_extend=bool(raw["can_extend"]), extension_minutes=int(raw["extension_minutes"]),
+            latest_expiry=parse_moment(raw["latest_expiry"]),
         )
 
 

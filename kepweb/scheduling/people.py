@@ -1,5 +1,5 @@
 """The people around a call: a citizen's kept communication needs, and the invitations
-of the interpreter and the third person (opened through their own link, no TaxisNet)."""
+of the interpreter and the third person (opened through their own link, no Taxisnet)."""
 
 from __future__ import annotations
 

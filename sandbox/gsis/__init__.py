@@ -1,4 +1,4 @@
-"""A GSIS-like OAuth 2.0 provider: the stand-in for TaxisNet sign-in.
+"""A GSIS-like OAuth 2.0 provider: the stand-in for Taxisnet sign-in.
 
 Mounted by the project at `/oauth2server`, so its public paths are GSIS's
 (`/oauth2server/oauth/authorize`, `/oauth2server/oauth/token`,

@@ -8,20 +8,22 @@ frontend on the same origin, and a small stylesheet of this app's own.
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 LANGUAGES = ("el", "en")
 LANGUAGE_NAMES = {"el": "Ελληνικά", "en": "English"}
 
 TEXT = {
     "el": {
-        "site": "TaxisNet",
+        "site": "Taxisnet",
         "sandbox_tag": "Δοκιμαστικό",
-        "sandbox_banner": "Υποκατάστατο της σύνδεσης GSIS για δοκιμές. Δεν είναι το πραγματικό TaxisNet.",
+        "sandbox_banner": "Υποκατάστατο της σύνδεσης GSIS για δοκιμές. Δεν είναι το πραγματικό Taxisnet.",
         "skip": "Μετάβαση στο κύριο περιεχόμενο",
         "language": "Γλώσσα",
-        "signin_heading": "Σύνδεση με κωδικούς TaxisNet",
+        "signin_heading": "Σύνδεση με κωδικούς Taxisnet",
         "signin_intro": "Η υπηρεσία myKEPlive ζητά να επιβεβαιώσει την ταυτότητά σας με τους κωδικούς "
-                        "σας στο TaxisNet.",
-        "sandbox_warning": "Αυτή η σελίδα είναι δοκιμαστικό υποκατάστατο του TaxisNet για "
+                        "σας στο Taxisnet.",
+        "sandbox_warning": "Αυτή η σελίδα είναι δοκιμαστικό υποκατάστατο του Taxisnet για "
                            "προγραμματιστές και δοκιμές. Μη γράψετε εδώ τους πραγματικούς σας κωδικούς.",
         "warning": "Προσοχή",
         "username": "Όνομα χρήστη",
@@ -34,6 +36,11 @@ TEXT = {
         "enter_username": "Γράψτε το όνομα χρήστη σας",
         "enter_password": "Γράψτε τον κωδικό σας",
         "wrong_credentials": "Το όνομα χρήστη ή ο κωδικός δεν είναι σωστά",
+        "wrong_credentials_help": "Ελέγξτε ότι τα κεφαλαία γράμματα (Caps Lock) δεν είναι ενεργά και ότι γράφετε "
+                                  "με λατινικούς χαρακτήρες. Σε αυτό το δοκιμαστικό υποκατάστατο, οι χρήστες και ο "
+                                  "κωδικός τους είναι στον πίνακα «Δοκιμαστικοί χρήστες» πιο κάτω. Στο πραγματικό "
+                                  "Taxisnet, αν ξεχάσατε τους κωδικούς σας, τους ανακτάτε στον ιστότοπο της ΑΑΔΕ "
+                                  "(aade.gr).",
         "expired_form": "Η σελίδα σύνδεσης έληξε. Γράψτε ξανά το όνομα χρήστη και τον κωδικό σας.",
         "users_heading": "Δοκιμαστικοί χρήστες",
         "users_intro": "Όλοι έχουν τον ίδιο κωδικό. Οι τιμές φαίνονται όπως ακριβώς τις στέλνει το GSIS, "
@@ -52,14 +59,14 @@ TEXT = {
         "logout_body": "Η διεύθυνση επιστροφής λείπει ή δεν ανήκει στην υπηρεσία που ζήτησε την αποσύνδεση.",
     },
     "en": {
-        "site": "TaxisNet",
+        "site": "Taxisnet",
         "sandbox_tag": "Sandbox",
-        "sandbox_banner": "A stand-in for GSIS sign-in, for testing. It is not the real TaxisNet.",
+        "sandbox_banner": "A stand-in for GSIS sign-in, for testing. It is not the real Taxisnet.",
         "skip": "Skip to main content",
         "language": "Language",
-        "signin_heading": "Sign in with your TaxisNet credentials",
-        "signin_intro": "The myKEPlive service asks to confirm who you are with your TaxisNet credentials.",
-        "sandbox_warning": "This page is a sandbox stand-in for TaxisNet, for developers and tests. "
+        "signin_heading": "Sign in with your Taxisnet credentials",
+        "signin_intro": "The myKEPlive service asks to confirm who you are with your Taxisnet credentials.",
+        "sandbox_warning": "This page is a sandbox stand-in for Taxisnet, for developers and tests. "
                            "Do not enter your real credentials here.",
         "warning": "Warning",
         "username": "Username",
@@ -72,6 +79,11 @@ TEXT = {
         "enter_username": "Enter your username",
         "enter_password": "Enter your password",
         "wrong_credentials": "The username or password is not right",
+        "wrong_credentials_help": "Check that Caps Lock is off and that you are typing in Latin letters. In this "
+                                  "sandbox stand-in, the users and their password are in the table “Test users” "
+                                  "below. With the real Taxisnet, if you have forgotten your credentials, you "
+                                  "recover them on the website of AADE, the Independent Authority for Public "
+                                  "Revenue (aade.gr).",
         "expired_form": "The sign-in page expired. Enter your username and password again.",
         "users_heading": "Test users",
         "users_intro": "They all have the same password. Values are shown exactly as GSIS sends them, "
@@ -79,7 +91,7 @@ TEXT = {
         "col_username": "Username",
         "col_password": "Password",
         "col_name": "Surname and first name",
-        "col_taxid": "ΑΦΜ (taxid)",
+        "col_taxid": Markup('Tax number (<span lang="el">ΑΦΜ</span>, taxid)'),
         "col_case": "Case",
         "bad_request_heading": "The sign-in request is not valid",
         "bad_request_body": "The service that sent you here made a request that cannot be accepted. "
@@ -110,7 +122,7 @@ BASE = """<!DOCTYPE html>
         <div class="govgr-header__container">
           <div class="govgr-header__content">
             <span class="govgr-header-title gsis-header-title">
-              <span lang="en">GSIS</span> <span lang="en">TaxisNet</span>
+              <span lang="en">GSIS</span> <span lang="en">Taxisnet</span>
             </span>
           </div>
           <nav class="gsis-language-switch" aria-label="{{ t.language }}">
@@ -161,6 +173,9 @@ SIGNIN = """{% extends "base.html" %}
         <li><a class="govgr-link" href="#{{ error.field }}">{{ error.message }}</a></li>
         {%- endfor %}
       </ul>
+      {%- for error in errors if error.help %}
+      <p class="govgr-body">{{ error.help }}</p>
+      {%- endfor %}
     </div>
   </div>
   {%- endif %}

@@ -1,4 +1,4 @@
-"""A GSIS-like OAuth 2.0 provider: the stand-in for TaxisNet sign-in.
+"""A GSIS-like OAuth 2.0 provider: the stand-in for Taxisnet sign-in.
 
 Built on Authlib's authorization-server support. The project mounts it at
 `/oauth2server` (werkzeug's DispatcherMiddleware), so the public paths are
@@ -533,7 +533,7 @@ def _signin_page(lang, redirect_uri, errors=(), username="", status=200):
         t=text,
         heading=text["signin_heading"],
         language_links=_language_links(lang),
-        errors=[{"field": name, "message": text[key]} for name, key in errors],
+        errors=[{"field": name, "message": text[key], "help": text.get(f"{key}_help")} for name, key in errors],
         field_errors={name: text[key] for name, key in reversed(errors)},
         username=username,
         csrf_token=_csrf_token(),

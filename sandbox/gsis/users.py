@@ -1,4 +1,4 @@
-"""The sandbox's TaxisNet test users: one per case the frontend must handle.
+"""The sandbox's Taxisnet test users: one per case the frontend must handle.
 
 GSIS answers the attributes below, and only these, in its userinfo XML. Names
 are in unaccented capitals, as GSIS keeps them. Values are given exactly as
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 #: The password of every test user.
 PASSWORD = "kepweb-sandbox"
 
@@ -23,7 +25,7 @@ USERINFO_ATTRIBUTES = ("userid", "taxid", "lastname", "firstname", "fathername",
 
 @dataclass(frozen=True)
 class TestUser:
-    """A TaxisNet account of the sandbox.
+    """A Taxisnet account of the sandbox.
 
     `userinfo` holds the attribute values exactly as sent (padding included).
     `userinfo_error`, when set, is the JSON that userinfo answers instead of
@@ -79,7 +81,8 @@ TEST_USERS: list[TestUser] = [
         username="nikos",
         userinfo=_userinfo("User123456783", "123456783", "ΝΙΚΟΛΑΟΥ", "ΝΙΚΟΛΑΟΣ", "ΚΩΝΣΤΑΝΤΙΝΟΣ", "ΒΑΣΙΛΙΚΗ", "1968"),
         case_el="Νόμιμος εκπρόσωπος επιχείρησης (ΝΙΚΟΛΑΟΥ ΤΡΟΦΙΜΑ Α.Ε., ΑΦΜ 800123456). Το GSIS δεν την επιστρέφει.",
-        case_en="Legal representative of a business (ΝΙΚΟΛΑΟΥ ΤΡΟΦΙΜΑ Α.Ε., ΑΦΜ 800123456). GSIS does not return it.",
+        case_en=Markup('Legal representative of a business (<span lang="el">ΝΙΚΟΛΑΟΥ ΤΡΟΦΙΜΑ Α.Ε.</span>, tax number '
+                       '(<span lang="el">ΑΦΜ</span>) 800123456). GSIS does not return it.'),
         represents={"taxid": "800123456", "name": "ΝΙΚΟΛΑΟΥ ΤΡΟΦΙΜΑ Α.Ε.", "role": "legal-representative"},
     ),
     TestUser(
@@ -87,20 +90,21 @@ TEST_USERS: list[TestUser] = [
         userinfo=_userinfo("User090000045", "00090000045", "ΚΩΝΣΤΑΝΤΙΝΙΔΗΣ", "ΚΩΝΣΤΑΝΤΙΝΟΣ", "ΑΘΑΝΑΣΙΟΣ", "ΕΙΡΗΝΗ",
                            "1991"),
         case_el="Το ΑΦΜ έρχεται με επιπλέον μηδενικά μπροστά (11 χαρακτήρες): είναι το 090000045.",
-        case_en="The ΑΦΜ comes with extra leading zeros (11 characters): it is 090000045.",
+        case_en=Markup('The tax number (<span lang="el">ΑΦΜ</span>) comes with extra leading zeros (11 characters): '
+                       'it is 090000045.'),
     ),
     TestUser(
         username="eleni",
         userinfo=_userinfo("  User998877666 ", "  998877666 ", " ΠΑΠΑΔΟΠΟΥΛΟΥ  ", " ΕΛΕΝΗ ", " ΠΕΤΡΟΣ  ", "  ΑΝΝΑ ",
                            " 1990 "),
         case_el="Κάθε τιμή έρχεται με κενά γύρω της (ΑΦΜ 998877666).",
-        case_en="Every value comes with spaces around it (ΑΦΜ 998877666).",
+        case_en=Markup('Every value comes with spaces around it (tax number 998877666).'),
     ),
     TestUser(
         username="invalid",
         userinfo=_userinfo("User123456789", "123456789", "ΔΟΚΙΜΑΣΤΙΚΟΣ", "ΑΚΥΡΟΣ", "ΠΑΥΛΟΣ", "ΜΑΡΘΑ", "1980"),
         case_el="ΑΦΜ με λάθος ψηφίο ελέγχου: το myKEPlive πρέπει να το αρνηθεί.",
-        case_en="An ΑΦΜ with a wrong check digit: myKEPlive must refuse it.",
+        case_en=Markup('A tax number (<span lang="el">ΑΦΜ</span>) with a wrong check digit: myKEPlive must refuse it.'),
     ),
     TestUser(
         username="broken",

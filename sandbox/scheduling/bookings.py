@@ -148,6 +148,8 @@ class Scheduling:
             "needs": json.loads(row["needs"]), "start": iso(row["starts"]), "end": iso(row["ends"]),
             "expires_at": iso(row["expires"]),
             "can_extend": row["expires"] < row["created"] + self.settings.hold_ceiling_seconds,
+            "extension_minutes": self.settings.hold_minutes,
+            "latest_expiry": iso(row["created"] + self.settings.hold_ceiling_seconds),
         }
 
     def get_hold(self, citizen, hold_id) -> dict:

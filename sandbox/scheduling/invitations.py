@@ -211,7 +211,7 @@ def confirm_invitation(scheduling, token: str, data) -> dict:
 
 
 def register(app, scheduling) -> None:
-    """The guests' routes: the frontend's token, and no citizen (a guest has no TaxisNet account)."""
+    """The guests' routes: the frontend's token, and no citizen (a guest has no Taxisnet account)."""
 
     @app.post("/v1/invitations/<token>/open")
     def open_guest_link(token):

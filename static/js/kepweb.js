@@ -72,8 +72,8 @@
         }
         // The sentences say the new time; with no extension left, its buttons go.
         Object.keys(answer.sentences || {}).forEach(function (name) {
-          var sentence = document.querySelector("[data-hold-sentence='" + name + "']");
-          if (sentence) { sentence.textContent = answer.sentences[name]; }
+          Array.prototype.forEach.call(document.querySelectorAll("[data-hold-sentence='" + name + "']"),
+            function (sentence) { sentence.textContent = answer.sentences[name]; });
         });
         if (answer.can_extend === false) {
           Array.prototype.forEach.call(document.querySelectorAll("[data-extends-hold]"),

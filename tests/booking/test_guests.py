@@ -1,5 +1,5 @@
 """The invited people's side: the third person and the interpreter open their own link,
-without TaxisNet, on one device; the citizen's pages show what really happened."""
+without Taxisnet, on one device; the citizen's pages show what really happened."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def join_link(database, reference, role) -> str:
 
 @pytest.fixture
 def guest(app):
-    """Somebody with a browser of their own and no TaxisNet session."""
+    """Somebody with a browser of their own and no Taxisnet session."""
     client = PageClient(app.test_client())
     client.use_language("en")
     return client

@@ -31,7 +31,7 @@ def test_no_interpreter_free_is_said_plainly_with_what_exists(citizen_request, o
     put_answers(citizen_request, **PLACE, needs=SIGN_LANGUAGE)
     page = citizen_request.get("/book/time")
     banner = text_of(page.find(id="no-times-heading").find_parent(class_="govgr-notification-banner"))
-    assert "No sign-language interpreter is free in the next 30 days" in banner
+    assert "No Greek Sign Language interpreter is free in the next 30 days" in banner
     assert "with text chat instead of an interpreter: the first free time is" in banner
     assert "try again on a later day" in banner
     assert "another KEP" not in banner, "interpreters serve every KEP: another one would not help"
@@ -39,7 +39,7 @@ def test_no_interpreter_free_is_said_plainly_with_what_exists(citizen_request, o
     response = citizen_request.post("/book/time/text-chat-instead", {"csrf_token": citizen_request.csrf_token(
         "/book/time")}, expected_status=303)
     page = citizen_request.get(response.headers["Location"])
-    assert "text chat instead of a sign-language interpreter" in text_of(page.find(role="alert"))
+    assert "text chat instead of a Greek Sign Language interpreter" in text_of(page.find(role="alert"))
     assert page.select(".kepweb-days a"), "times with text chat are offered"
     assert answers_of(citizen_request)["needs"]["needs"] == ["text_chat"]
 

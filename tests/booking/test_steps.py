@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kepweb import create_app
-from kepweb.booking import state
+from kepweb.booking import holds, state
 from kepweb.scheduling import SchedulingProblem
 from tests.booking.conftest import MARIA, sign_in_as
 from tests.conftest import HOLD_MINUTES, PageClient
@@ -247,21 +248,24 @@ def test_holding_longer_by_script_gets_the_sentences_to_show(citizen_request, sa
     api = citizen_request.client.application.extensions["scheduling"]
     from tests.booking.conftest import hold_the_first_free_time
     _slot, hold = hold_the_first_free_time(api)
-    record = {"id": hold.id, "kep_id": hold.kep_id, "start": hold.start.isoformat(), "end": hold.end.isoformat(),
-              "expires_at": hold.expires_at.isoformat(), "can_extend": hold.can_extend, "needs": []}
     put_answers(citizen_request, category="information", procedure="housing-allowance", municipality="hydra",
-                kep="any", needs=NO_NEEDS, hold=record)
+                kep="any", needs=NO_NEEDS, hold=holds.as_record(hold))
     token = citizen_request.csrf_token("/book/details")
-    answer = None
+    answer, buttons = None, []
     for extension in range(1, 20):  # until the API says no more
         # The API's clock a minute before the hold would end: each click holds it a hold's length more.
         sandbox_clock.behind = -timedelta(minutes=(HOLD_MINUTES - 1) * extension)
         expires = answers_of(citizen_request)["hold"]["expires_at"]
         answer = citizen_request.client.post("/book/hold/extend", headers={"X-Requested-With": "fetch"}, data={
             "csrf_token": token, "next": "/book/details", "expires_at": expires}).get_json()
+        buttons.append(answer["sentences"]["extend"])
         if not answer["can_extend"]:
             break
     assert answer["can_extend"] is False
+    # The button says what a click does: a full extension while one fits, then the limit it reaches.
+    latest = hold.latest_expiry.astimezone(ZoneInfo("Europe/Athens")).strftime("%H:%M")
+    assert buttons[0] == f"Hold it for {HOLD_MINUTES} more minutes"
+    assert f"Hold it until {latest}" in buttons and buttons.index(f"Hold it until {latest}") > 0
     assert "cannot hold it for longer" in answer["sentences"]["warning"]
     time = answer["sentences"]["held"].rsplit(" ", 1)[-1].rstrip(".")
     assert time in answer["sentences"]["warning"]

@@ -246,6 +246,22 @@ def test_wrong_password_in_english(client):
     assert page.find(attrs={"role": "alert"}).find("a").get_text(strip=True) == "The username or password is not right"
 
 
+@pytest.mark.parametrize(("lang", "check", "reset"), [("el", "Caps Lock", "ΑΑΔΕ (aade.gr)"),
+                                                       ("en", "Caps Lock", "AADE")])
+def test_a_wrong_password_says_what_to_check_and_where_to_recover_it(client, lang, check, reset):
+    """Read out with the error: what to check, where the test users are, where real credentials are recovered."""
+    alert = page_of(sign_in(client, "maria", "not-the-password", lang=lang)).find(attrs={"role": "alert"})
+    help_text = alert.find("p").get_text(" ", strip=True)
+    assert check in help_text and reset in help_text and "Taxisnet" in help_text
+    table_heading = page_of(sign_in(client, "maria", "x", lang=lang)).find("h2", string=lambda s: s and (
+        "Δοκιμαστικοί χρήστες" in s or "Test users" in s)).get_text(strip=True)
+    assert table_heading in help_text  # the table is named, not only placed "below"
+
+
+def test_an_empty_field_gets_no_recovery_advice(client):
+    assert page_of(sign_in(client, "", "")).find(attrs={"role": "alert"}).find("p") is None
+
+
 def test_empty_fields_get_an_error_each(client):
     page = page_of(sign_in(client, "", ""))
     links = [link["href"] for link in page.find(attrs={"role": "alert"}).find_all("a")]
@@ -269,7 +285,7 @@ def test_sign_in_page_is_accessible_markup(client):
     assert "default-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
     page = page_of(response)  # one h1, <html lang>, labels, no inline script or style, unique ids
     assert page.html["lang"] == "el"
-    assert page.find("h1").get_text(strip=True) == "Σύνδεση με κωδικούς TaxisNet"
+    assert page.find("h1").get_text(strip=True) == "Σύνδεση με κωδικούς Taxisnet"
     assert page.find("header") is not None and page.find("main") is not None
     assert page.find("main").find("h1") is not None
     assert not page.find("script")
@@ -305,7 +321,7 @@ def test_language_from_query_cookie_or_browser_and_a_switch_keeping_the_query(cl
     english = page_of(client.get(AUTHORIZE, query_string=authorize_query(),
                                  headers={"Accept-Language": "en-GB,en;q=0.9"}))
     assert english.html["lang"] == "en"
-    assert english.find("h1").get_text(strip=True) == "Sign in with your TaxisNet credentials"
+    assert english.find("h1").get_text(strip=True) == "Sign in with your Taxisnet credentials"
 
     client.set_cookie("kepweb_lang", "el", path="/")
     cookie_wins = page_of(client.get(AUTHORIZE, query_string=authorize_query(),

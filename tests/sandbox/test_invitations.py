@@ -158,7 +158,7 @@ def test_each_invitee_gets_an_email_with_their_own_link_and_calendar(api, servic
         assert "Invitation" not in message["subject"]  # a Greek booking: Greek only
         assert "Τρίτη 1 Δεκεμβρίου 2026, 09:00–09:50" in message["text"]
         assert "ΚΕΠ: ΚΕΠ Δήμου Μεγίστης, Μιαούλη 9, 85111 Καστελλόριζο" in message["text"]
-        assert "TaxisNet" in message["text"]
+        assert "Taxisnet" in message["text"]
         # Nothing about the citizen or why they call.
         assert "Μαρία" not in message["text"] + message["html"]
         assert booking["procedure"]["title"]["el"] not in message["text"] + message["html"]

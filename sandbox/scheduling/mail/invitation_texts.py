@@ -43,7 +43,7 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
             "Ο σύνδεσμος είναι μόνο για εσάς και ανοίγει σε μία συσκευή: σε αυτή στην οποία "
             "θα τον ανοίξετε πρώτη φορά. Μην τον προωθήσετε."
         ),
-        "join_no_taxisnet": "Δεν χρειάζεστε κωδικούς TaxisNet.",
+        "join_no_taxisnet": "Δεν χρειάζεστε κωδικούς Taxisnet.",
         "join_expires": "Ο σύνδεσμος ισχύει έως το τέλος της βιντεοκλήσης.",
         "join_not_recorded": "Η βιντεοκλήση δεν καταγράφεται ποτέ.",
         "calendar_note": (
@@ -93,7 +93,7 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
             "The link is for you alone and opens on one device: the one you first open it on. "
             "Please do not forward it."
         ),
-        "join_no_taxisnet": "You do not need a TaxisNet account.",
+        "join_no_taxisnet": "You do not need a Taxisnet account.",
         "join_expires": "The link works until the end of the call.",
         "join_not_recorded": "The call is never recorded.",
         "calendar_note": "The attached file {filename} adds the call to your calendar.",
