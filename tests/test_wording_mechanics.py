@@ -77,7 +77,7 @@ def test_greek_has_its_question_mark_only_where_english_asks_a_question():
             continue
         ids = message.id if message.pluralizable else (message.id,)
         strings = message.string if message.pluralizable else (message.string,)
-        misplaced += [text for source, text in zip(ids, strings) if text.count(";") != source.count("?")]
+        misplaced += [text for source, text in zip(ids, strings, strict=True) if text.count(";") != source.count("?")]
     assert not misplaced, misplaced
 
 

@@ -264,7 +264,7 @@ def test_cancelling_withdraws_every_invitation_and_tells_the_invitees(api, servi
     deliver(service)
     for address in (ELENI["email"], COMPANION["email"]):
         _, withdrawal = to(mail_to_outbox, address)
-        assert withdrawal["subject"].startswith("Η πρόσκληση στη βιντεοκλήση με ΚΕΠ αποσύρθηκε")
+        assert withdrawal["subject"].startswith("Η πρόσκληση στη βιντεοκλήση με ΚΕΠ ανακλήθηκε")
         assert "ακυρώθηκε" in withdrawal["text"]
         event = calendar_of(withdrawal).walk("VEVENT")[0]
         assert calendar_of(withdrawal)["method"] == "CANCEL" and event["status"] == "CANCELLED"

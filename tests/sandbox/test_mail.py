@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from sandbox.scheduling.mail import KINDS, booking_email, calendar_file
+from sandbox.scheduling.mail import KINDS, booking_email, calendar_file, formatting
 from sandbox.scheduling.mail.texts import TEXTS
 
 UTC = timezone.utc
@@ -192,6 +192,17 @@ def test_reminders_say_when_in_words(language, now, words):
 # Dates and times ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("start, words", [
+    (datetime(2026, 11, 30, 7, 30, tzinfo=UTC), "τη Δευτέρα 30 Νοεμβρίου 2026 στις 09:30"),
+    (datetime(2026, 12, 1, 7, 30, tzinfo=UTC), "την Τρίτη 1 Δεκεμβρίου 2026 στις 09:30"),
+    (datetime(2026, 12, 4, 7, 30, tzinfo=UTC), "την Παρασκευή 4 Δεκεμβρίου 2026 στις 09:30"),
+])
+def test_a_greek_weekday_gets_the_article_it_takes(start, words):
+    """«τη Δευτέρα», never «την Δευτέρα»: the ν stays only before τ, π, κ and vowels."""
+    booking = {"start": start, "end": start}
+    assert formatting.when_relative(booking, "el", datetime(2026, 11, 20, 9, 0, tzinfo=UTC)) == words
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_greek_date_reads_with_the_month_in_the_genitive(kind):
     parts = email(kind, language="el", start=WINTER)
@@ -260,7 +271,7 @@ def test_english_email_says_everything_the_citizen_needs():
         assert "29 Kydonias Street, 73132 Chania" in content
         assert "Family status certificate" in content
         assert "Greek Sign Language interpreter" in content
-        assert "Lip reading" in content
+        assert "Lip-reading" in content
         assert "Text chat or captions" in content
         assert "A third person: Γιώργος Παπαδόπουλος" in content
         assert "You can join from 15 minutes before the start." in content
@@ -431,3 +442,19 @@ def test_the_booking_is_not_changed():
     email(booking=booking)
     calendar_file(booking)
     assert booking == before
+
+
+@pytest.mark.parametrize(("language", "words"), [("el", "Η νέα ημέρα και ώρα: Τρίτη 1 Δεκεμβρίου 2026, 09:30"),
+                                                  ("en", "The new date and time: Tuesday 1 December 2026, 09:30")])
+def test_a_moved_appointment_says_its_new_time_in_the_opening_words(language, words):
+    """Not "below": a screen reader or a phone's preview reads the opening first."""
+    parts = email("rescheduled", language=language)
+    assert words in parts.text and words in parts.html_text
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_collecting_at_the_kep_names_its_address_in_the_sentence(language):
+    parts = email(language=language, delivery="pickup")
+    address = "Κυδωνίας 29, 73132 Χανιά" if language == "el" else "29 Kydonias Street, 73132 Chania"
+    sentence = next(line for line in parts.text.splitlines() if "collect" in line or "παραλάβετε" in line)
+    assert address in sentence

@@ -14,6 +14,9 @@ ATHENS = ZoneInfo("Europe/Athens")
 # Day first in both languages; MMMM is the format-context month, which Babel gives
 # in the genitive for Greek ("1 Δεκεμβρίου", not "1 Δεκέμβριος").
 DATE_PATTERN = "EEEE d MMMM y"
+# The Greek article before a weekday: «τη Δευτέρα» (the ν goes before δ), «την Τρίτη»
+# (kept before τ, π, κ and vowels), «το Σάββατο». Monday is 0, as `weekday()` counts.
+GREEK_ARTICLE_BEFORE_WEEKDAY = ("τη", "την", "την", "την", "την", "το", "την")
 TIME_PATTERN = "HH:mm"
 
 
@@ -52,7 +55,8 @@ def when_relative(booking: dict, language: str, now: datetime) -> str:
         return texts["when_today"].format(time=time)
     if days_ahead == 1:
         return texts["when_tomorrow"].format(time=time)
-    return texts["when_other_day"].format(date=day(start, language), time=time)
+    return texts["when_other_day"].format(date=day(start, language), time=time,
+                                          article=GREEK_ARTICLE_BEFORE_WEEKDAY[in_athens(start).weekday()])
 
 
 def kep_address(kep: dict, language: str) -> str:

@@ -108,11 +108,12 @@ _text = email_environment({"invitation.txt": TEXT}, html=False)
 _html = email_environment({"invitation.html": HTML}, html=True)
 
 
-def _intro(kind: str, role: str, booking: dict, texts: dict) -> str:
+def _intro(kind: str, role: str, booking: dict, language: str) -> str:
+    texts = INVITATION_TEXTS[language]
     if kind == "invitation":
         return texts[f"intro_invitation_{role}"]
     if kind == "invitation_updated":
-        return texts["intro_invitation_updated"]
+        return texts["intro_invitation_updated"].format(when=formatting.when(booking, language))
     return texts["intro_withdrawn_cancelled" if booking["status"] == "cancelled" else "intro_withdrawn_changed"]
 
 
@@ -124,7 +125,7 @@ def _section(kind: str, invitation: dict, booking: dict, language: str, filename
         "t": texts,
         "heading": texts[f"heading_{kind}"],
         "greeting": texts["greeting"].format(name=invitation["name"]),
-        "intro": _intro(kind, invitation["role"], booking, texts),
+        "intro": _intro(kind, invitation["role"], booking, language),
         "when": formatting.when(booking, language),
         "kep_name": formatting.localised(booking["kep"]["name"], language),
         "kep_address": formatting.kep_address(booking["kep"], language),

@@ -9,10 +9,10 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
     "el": {
         "subject_invitation": "Πρόσκληση σε βιντεοκλήση με ΚΕΠ",
         "subject_invitation_updated": "Νέα ώρα για τη βιντεοκλήση με ΚΕΠ",
-        "subject_invitation_withdrawn": "Η πρόσκληση στη βιντεοκλήση με ΚΕΠ αποσύρθηκε",
+        "subject_invitation_withdrawn": "Η πρόσκληση στη βιντεοκλήση με ΚΕΠ ανακλήθηκε",
         "heading_invitation": "Πρόσκληση σε βιντεοκλήση με ΚΕΠ",
         "heading_invitation_updated": "Η βιντεοκλήση άλλαξε ώρα",
-        "heading_invitation_withdrawn": "Η πρόσκλησή σας αποσύρθηκε",
+        "heading_invitation_withdrawn": "Η πρόσκλησή σας ανακλήθηκε",
         "greeting": "Γεια σας, {name},",
         "intro_invitation_interpreter": (
             "Σας ορίσαμε διερμηνέα Ελληνικής Νοηματικής Γλώσσας σε βιντεοκλήση πολίτη με ΚΕΠ."
@@ -22,18 +22,18 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
         ),
         "intro_invitation_updated": (
             "Η βιντεοκλήση στην οποία σας προσκαλέσαμε μεταφέρθηκε. "
-            "Παρακάτω θα βρείτε τη νέα ημέρα και ώρα. Ο σύνδεσμός σας μένει ο ίδιος."
+            "Η νέα ημέρα και ώρα: {when}. Ο σύνδεσμός σας μένει ο ίδιος."
         ),
         "intro_withdrawn_cancelled": (
-            "Η βιντεοκλήση στην οποία σας προσκαλέσαμε ακυρώθηκε, οπότε η πρόσκλησή σας αποσύρθηκε."
+            "Η βιντεοκλήση στην οποία σας προσκαλέσαμε ακυρώθηκε, οπότε η πρόσκλησή σας ανακλήθηκε."
         ),
         "intro_withdrawn_changed": (
             "Η βιντεοκλήση στην οποία σας προσκαλέσαμε άλλαξε και η συμμετοχή σας δεν χρειάζεται πια, "
-            "οπότε η πρόσκλησή σας αποσύρθηκε."
+            "οπότε η πρόσκλησή σας ανακλήθηκε."
         ),
         "withdrawn_link": "Ο σύνδεσμός σας δεν ισχύει πια. Δεν χρειάζεται να κάνετε τίποτα.",
         "details_heading": "Στοιχεία βιντεοκλήσης",
-        "label_reference": "Κωδικός ραντεβού",
+        "label_reference": "Αριθμός ραντεβού",
         "label_when": "Ημέρα και ώρα",
         "label_kep": "ΚΕΠ",
         "join_heading": "Ο σύνδεσμός σας",
@@ -53,7 +53,7 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
         "calendar_note_withdrawn": "Το συνημμένο αρχείο {filename} την αφαιρεί από το ημερολόγιό σας.",
         "automatic": "Το μήνυμα αυτό στάλθηκε αυτόματα από το myKEPlive.",
         "ics_summary": "Βιντεοκλήση με ΚΕΠ ({reference})",
-        "ics_withdrawn": "Η πρόσκληση αποσύρθηκε.",
+        "ics_withdrawn": "Η πρόσκληση ανακλήθηκε.",
         "ics_alarm": "Σε 15 λεπτά: βιντεοκλήση με ΚΕΠ",
     },
     "en": {
@@ -72,7 +72,7 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
         ),
         "intro_invitation_updated": (
             "The video call you were invited to has moved. "
-            "The new date and time are below. Your link stays the same."
+            "The new date and time: {when}. Your link stays the same."
         ),
         "intro_withdrawn_cancelled": (
             "The video call you were invited to has been cancelled, so your invitation has been withdrawn."
@@ -83,7 +83,7 @@ INVITATION_TEXTS: dict[str, dict[str, str]] = {
         ),
         "withdrawn_link": "Your link no longer works. You do not need to do anything.",
         "details_heading": "About the call",
-        "label_reference": "Booking reference",
+        "label_reference": "Reference",
         "label_when": "Date and time",
         "label_kep": "KEP",
         "join_heading": "Your link",

@@ -17,7 +17,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # When, relative to the day the reminder is sent
         "when_today": "σήμερα στις {time}",
         "when_tomorrow": "αύριο στις {time}",
-        "when_other_day": "την {date} στις {time}",
+        "when_other_day": "{article} {date} στις {time}",  # «τη Δευτέρα», «την Τρίτη»
         # Headings and opening lines
         "heading_confirmed": "Το ραντεβού σας επιβεβαιώθηκε",
         "heading_rescheduled": "Το ραντεβού σας άλλαξε",
@@ -27,13 +27,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "intro_confirmed": "Το ραντεβού σας για βιντεοκλήση με το ΚΕΠ επιβεβαιώθηκε.",
         "intro_rescheduled": (
             "Το ραντεβού σας για βιντεοκλήση με το ΚΕΠ άλλαξε. "
-            "Παρακάτω θα βρείτε τη νέα ημέρα και ώρα."
+            "Η νέα ημέρα και ώρα: {when_full}."
         ),
         "intro_cancelled": "Το ραντεβού σας για βιντεοκλήση με το ΚΕΠ ακυρώθηκε.",
         "intro_reminder": "Σας υπενθυμίζουμε ότι έχετε βιντεοκλήση με το ΚΕΠ {when}.",
         # Appointment details
         "details_heading": "Στοιχεία ραντεβού",
-        "label_reference": "Κωδικός ραντεβού",
+        "label_reference": "Αριθμός ραντεβού",
         "label_when": "Ημέρα και ώρα",
         "when_value": "{date}, {start}–{end} (ώρα Ελλάδας)",
         "label_kep": "ΚΕΠ",
@@ -52,7 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "delivery_email": "Θα λάβετε το αποτέλεσμα με email, στη διεύθυνση {email}.",
         "delivery_post": "Θα λάβετε το αποτέλεσμα ταχυδρομικά.",
         "delivery_pickup": (
-            "Θα παραλάβετε το αποτέλεσμα από το ΚΕΠ, στη διεύθυνση που βλέπετε παραπάνω."
+            "Θα παραλάβετε το αποτέλεσμα από το ΚΕΠ, στη διεύθυνση {kep_address}."
         ),
         # Joining the call
         "join_heading": "Πώς θα συνδεθείτε",
@@ -104,12 +104,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "intro_confirmed": "Your video call appointment with the KEP is confirmed.",
         "intro_rescheduled": (
             "Your video call appointment with the KEP has changed. "
-            "The new date and time are below."
+            "The new date and time: {when_full}."
         ),
         "intro_cancelled": "Your video call appointment with the KEP has been cancelled.",
         "intro_reminder": "This is a reminder that you have a video call with the KEP {when}.",
         "details_heading": "Appointment details",
-        "label_reference": "Booking reference",
+        "label_reference": "Reference",
         "label_when": "Date and time",
         "when_value": "{date}, {start}–{end} (Greek time)",
         "label_kep": "KEP",
@@ -118,7 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "label_category": "Category",
         "label_needs": "Communication needs you told us about",
         "need_sign_language": "Greek Sign Language interpreter",
-        "need_lip_reading": "Lip reading",
+        "need_lip_reading": "Lip-reading",
         "need_text_chat": "Text chat or captions",
         "need_third_person": "A third person",
         "need_third_person_named": "A third person: {name}",
@@ -127,7 +127,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "label_delivery": "How you will get the result",
         "delivery_email": "You will receive the result by email, at {email}.",
         "delivery_post": "You will receive the result by post.",
-        "delivery_pickup": "You will collect the result from the KEP, at the address above.",
+        "delivery_pickup": "You will collect the result from the KEP, at {kep_address}.",
         "join_heading": "How to join",
         "join_link": "Join the video call",
         "join_early": "You can join from 15 minutes before the start.",
