@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, interpreter_admin, invitations, mailer, needs_profiles
+from sandbox.scheduling import admin, interpreter_admin, invitations, mailer, needs_profiles, retention
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     app.extensions["scheduling"] = scheduling
     if settings.background_loops:
         mailer.start_background_loops(scheduling)
+        retention.start_background_loop(scheduling)
 
     @app.before_request
     def authenticate():

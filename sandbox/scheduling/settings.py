@@ -30,6 +30,11 @@ class Settings:
     # that WCAG 2.2.1 (Timing Adjustable) asks for, and more by citizens who extend early.
     hold_extensions: int = 10
     reminder_minutes: int = 60
+    # What the privacy notice promises: an appointment and its details kept 12 months after
+    # it, access records 6 months (retention.py deletes them; checked every hour).
+    booking_retention_days: int = 365
+    access_log_retention_days: int = 183
+    retention_loop_seconds: float = 3600.0
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_timeout: float = 8.0
@@ -68,7 +73,8 @@ class Settings:
             settings.database = Path(env["KEPWEB_SANDBOX_DB"])
         for name, kind in (("gap_minutes", int), ("min_notice_minutes", int), ("horizon_days", int),
                            ("hold_minutes", int), ("hold_extensions", int), ("reminder_minutes", int),
-                           ("grid_minutes", int)):
+                           ("grid_minutes", int), ("booking_retention_days", int),
+                           ("access_log_retention_days", int)):
             variable = f"KEPWEB_SANDBOX_{name.upper()}"
             if env.get(variable):
                 setattr(settings, name, kind(env[variable]))
