@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from sandbox.scheduling import reference_data
+from sandbox.scheduling import call_records, reference_data
 from sandbox.scheduling.interpreters import load_roster
 
 SCHEMA = """
@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS bookings (
     status TEXT NOT NULL, category TEXT NOT NULL, procedure_id TEXT NOT NULL,
     details TEXT NOT NULL, language TEXT NOT NULL, meeting_url TEXT NOT NULL, sequence INTEGER NOT NULL DEFAULT 0,
     created INTEGER NOT NULL, updated INTEGER NOT NULL, reminder_sent INTEGER,
-    interpreter_id TEXT
+    interpreter_id TEXT, outcome_reason TEXT, protocol_number TEXT, outcome_at INTEGER, outcome_by TEXT
 );
 CREATE INDEX IF NOT EXISTS bookings_interpreter ON bookings(interpreter_id, starts);
 CREATE INDEX IF NOT EXISTS bookings_employee ON bookings(employee_id, starts);
@@ -131,6 +131,7 @@ class Database:
             connection.execute("PRAGMA journal_mode=WAL")
             add_missing_columns(connection)
             connection.executescript(SCHEMA)
+            connection.executescript(call_records.SCHEMA)
             load_reference_data(connection)
             load_roster(connection)
 
@@ -166,7 +167,7 @@ class Database:
 # Columns added after a table was first made: a file from an earlier version gets them at start.
 ADDED_COLUMNS = {
     "holds": {"interpreter_id": "TEXT"},
-    "bookings": {"interpreter_id": "TEXT"},
+    "bookings": {"interpreter_id": "TEXT", **call_records.OUTCOME_COLUMNS},
     "mail_queue": {"channel": "TEXT NOT NULL DEFAULT 'email'", "invitation_id": "INTEGER"},
 }
 

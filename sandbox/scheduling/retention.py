@@ -25,7 +25,7 @@ DAY = 24 * 3600
 
 # The tables that hang off a booking, deleted before it (their rows name `booking_id`).
 # `documents` exists once documents reach the KEP; a table that does not exist is skipped.
-BOOKING_CHILDREN = ("invitations", "mail_queue", "documents")
+BOOKING_CHILDREN = ("invitations", "mail_queue", "documents", "identity_checks", "call_results")
 
 
 @dataclass(frozen=True)
