@@ -20,6 +20,7 @@ import secrets
 
 from sandbox.scheduling.identity_register import look_up
 from sandbox.scheduling.problems import Problem
+from sandbox.scheduling.sms import queue_sms
 from sandbox.scheduling.validation import Checker
 
 OUTCOMES = ("served", "not_served", "no_show", "follow_up")
@@ -158,6 +159,9 @@ def store_result(connection, row, staff: str, name: str, content: bytes, post_re
         " post_record, staff, at, delivered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (row["id"], safe_name(name, media), media, len(content), hashlib.sha256(content).hexdigest(), content,
          delivery, state, post_record or None, staff, now, None if delivery == "email" else now))
+    # The citizen hears of it the way they asked: an email always, a text message when chosen.
+    connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, 'result', ?)", (row["id"], now))
+    queue_sms(connection, row["id"], "result", now)
     return result_view(connection, row["id"])
 
 

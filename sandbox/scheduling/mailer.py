@@ -13,6 +13,7 @@ import smtplib
 import threading
 from datetime import datetime, timezone
 
+from sandbox.scheduling import call_records
 from sandbox.scheduling.mail.sms_texts import sms_text
 from sandbox.scheduling.sms import SmsGatewayUnreachable, SmsNotSent, provider_for, queue_sms
 
@@ -90,7 +91,7 @@ def deliver_pending(scheduling) -> int:
     settings = scheduling.settings
     connection = scheduling.database.read()
     pending = connection.execute(
-        "SELECT q.id, q.kind, b.reference FROM mail_queue q JOIN bookings b ON b.id = q.booking_id"
+        "SELECT q.id, q.kind, q.booking_id, b.reference FROM mail_queue q JOIN bookings b ON b.id = q.booking_id"
         " WHERE q.channel = 'email' AND q.sent IS NULL AND q.attempts < ? ORDER BY q.id", (MAX_ATTEMPTS,)).fetchall()
     sent = 0
     for item in pending:
@@ -98,9 +99,12 @@ def deliver_pending(scheduling) -> int:
             sent += deliver_invitation_mail(scheduling, item["id"])
             continue
         view = scheduling.booking_view(connection, item["reference"])
-        message = booking_email(item["kind"], booking_for_mail(view), sender=settings.mail_sender,
-                                links=links_for(settings, item["reference"]), now=settings.clock(),
-                                support_email=settings.support_email)
+        if item["kind"] == "result":
+            message = result_message(scheduling, connection, view)
+        else:
+            message = booking_email(item["kind"], booking_for_mail(view), sender=settings.mail_sender,
+                                    links=links_for(settings, item["reference"]), now=settings.clock(),
+                                    support_email=settings.support_email)
         try:
             with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:
                 smtp.send_message(message)
@@ -112,8 +116,23 @@ def deliver_pending(scheduling) -> int:
         with scheduling.database.write() as writer:
             writer.execute("UPDATE mail_queue SET sent=?, attempts=attempts+1 WHERE id=?",
                            (scheduling.now(), item["id"]))
+            if item["kind"] == "result":
+                call_records.mark_emailed(writer, item["booking_id"], scheduling.now())
         sent += 1
     return sent
+
+
+def result_message(scheduling, connection, view):
+    from sandbox.scheduling.mail.result import result_email
+
+    settings = scheduling.settings
+    row = connection.execute("SELECT id, protocol_number FROM bookings WHERE reference=?",
+                             (view["reference"],)).fetchone()
+    stored = call_records.result_content(connection, row["id"])
+    return result_email(booking_for_mail(view), call_records.result_view(connection, row["id"]),
+                        stored["content"] if stored else None, protocol=row["protocol_number"] or "",
+                        sender=settings.mail_sender, view_url=links_for(settings, view["reference"])["view"],
+                        now=settings.clock(), support_email=settings.support_email)
 
 
 def deliver_pending_sms(scheduling) -> int:

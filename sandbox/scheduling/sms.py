@@ -13,7 +13,7 @@ from typing import Protocol
 
 import requests
 
-SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder")
+SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "result")
 
 
 class SmsNotSent(Exception):

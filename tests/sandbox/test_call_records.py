@@ -156,3 +156,37 @@ def test_the_record_is_deleted_with_the_booking_after_its_period(service, clock,
     assert connection.execute("SELECT COUNT(*) FROM identity_checks").fetchone()[0] == 0
     assert connection.execute("SELECT COUNT(*) FROM call_results").fetchone()[0] == 0
 
+
+
+def test_a_result_by_email_is_attached_and_the_record_says_when_it_was_sent(service, clock, booked, outbox, settings):
+    from sandbox.scheduling.mailer import deliver_pending
+
+    settings.smtp_port = outbox.port
+    reference = booked("email")
+    served(service, clock, reference)
+    act(service, clock, reference, call_records.store_result, "Βεβαίωση.pdf", PDF, "")
+    deliver_pending(scheduling_of(service))
+    [message] = [m for m in outbox.messages() if "result" in m["subject"].lower() or "αποτέλεσμα" in m["subject"]]
+    assert message["to"] == ["maria@example.com"]
+    assert "77/2026" in message["text"]  # the protocol number
+    [attachment] = message["attachments"]
+    assert attachment["content_type"] == "application/pdf"
+    connection = scheduling_of(service).database.read()
+    state = connection.execute("SELECT state, delivered_at FROM call_results").fetchone()
+    assert state["state"] == "emailed" and state["delivered_at"] is not None
+
+
+@pytest.mark.parametrize("delivery", ["post", "pickup"])
+def test_by_post_or_pickup_the_email_says_so_and_attaches_nothing(service, clock, booked, outbox, settings,
+                                                                  delivery):
+    from sandbox.scheduling.mailer import deliver_pending
+
+    settings.smtp_port = outbox.port
+    reference = booked(delivery)
+    served(service, clock, reference)
+    act(service, clock, reference, call_records.store_result, "r.pdf", PDF, "RE123456789GR")
+    deliver_pending(scheduling_of(service))
+    [message] = [m for m in outbox.messages() if "αποτέλεσμα" in m["subject"].lower()]
+    assert message["attachments"] == []
+    assert ("RE123456789GR" in message["text"]) == (delivery == "post")
+    assert ("Παραλάβετέ το από το ΚΕΠ" in message["text"]) == (delivery == "pickup")

@@ -18,12 +18,14 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "rescheduled": "Το ραντεβού σας {reference} άλλαξε: βιντεοκλήση με το ΚΕΠ {when}. {link}",
         "cancelled": "Το ραντεβού σας {reference} {when} ακυρώθηκε. {link}",
         "reminder": "Υπενθύμιση: βιντεοκλήση με το ΚΕΠ {when}, ραντεβού {reference}. {link}",
+        "result": "Το αποτέλεσμα του ραντεβού σας {reference} είναι έτοιμο: δείτε πώς θα το λάβετε. {link}",
     },
     "en": {
         "confirmed": "Appointment {reference} confirmed: video call with the KEP {when}. {link}",
         "rescheduled": "Appointment {reference} changed: video call with the KEP {when}. {link}",
         "cancelled": "Appointment {reference} {when} has been cancelled. {link}",
         "reminder": "Reminder: video call with the KEP {when}, appointment {reference}. {link}",
+        "result": "The result of appointment {reference} is ready: see how you will get it. {link}",
     },
 }
 
