@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from kepweb import calls, refusals
+from kepweb.appointments import outcomes
 from kepweb.appointments.calendar import appointment_calendar
 from kepweb.auth import current_citizen, login_required
 from kepweb.clock import now
@@ -58,7 +59,8 @@ def list_appointments():
     bookings = clients().bookings.bookings(current_citizen().tax_id)
     upcoming = [b for b in bookings if is_upcoming(b)]
     past = [b for b in reversed(bookings) if b not in upcoming]
-    return render_page("appointments/list.html", page_title=_("My appointments"), upcoming=upcoming, past=past)
+    return render_page("appointments/list.html", page_title=_("My appointments"), upcoming=upcoming, past=past,
+                       status_label=outcomes.status_label, is_upcoming=is_upcoming)
 
 
 @appointments.get("/appointments/<reference>")
@@ -66,7 +68,9 @@ def list_appointments():
 def show(reference):
     booking = own_booking(reference)
     return render_page("appointments/show.html", page_title=_("Appointment %(reference)s", reference=reference),
-                       booking=booking, upcoming=is_upcoming(booking))
+                       booking=booking, upcoming=is_upcoming(booking), status_label=outcomes.status_label,
+                       outcome_sentences=outcomes.outcome_sentences(booking),
+                       result_sentence=outcomes.result_sentence(booking))
 
 
 @appointments.route("/appointments/<reference>/cancel", methods=["GET", "POST"])
@@ -154,6 +158,8 @@ def join(reference):
     booking = own_booking(reference)
     moment = now()
     opens = calls.opens_at(booking.start)
-    state = calls.phase(booking.start, booking.end, moment) if booking.status == "confirmed" else "cancelled"
+    # An outcome recorded means the call is over, whatever the clock says; only a cancellation is "cancelled".
+    state = ("cancelled" if booking.status == "cancelled" else "over" if booking.status != "confirmed"
+             else calls.phase(booking.start, booking.end, moment))
     return render_page("appointments/join.html", page_title=_("Join your video call"), booking=booking,
                        join_state=state, opens=opens, seconds_to_open=max(0, int((opens - moment).total_seconds())))

@@ -191,6 +191,52 @@ class Invitation:
                    withdrawn_at=_moment_or_none(raw.get("withdrawn_at")))
 
 
+BOOKING_STATUSES = ("confirmed", "cancelled", "served", "not_served", "no_show", "follow_up")
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What the KEP recorded at the end of the call."""
+
+    outcome: str
+    reason: str | None
+    protocol_number: str | None
+    at: datetime
+
+    @classmethod
+    def parse(cls, raw) -> CallOutcome | None:
+        if raw is None:
+            return None
+        if raw["outcome"] not in BOOKING_STATUSES[2:]:
+            raise ValueError("unknown outcome")
+        return cls(outcome=raw["outcome"], reason=raw.get("reason"), protocol_number=raw.get("protocol_number"),
+                   at=parse_moment(raw["at"]))
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """The result document of the request, and how far its delivery has gone."""
+
+    name: str
+    media_type: str
+    size: int
+    delivery: str
+    state: str
+    post_record: str | None
+    at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def parse(cls, raw) -> CallResult | None:
+        if raw is None:
+            return None
+        if raw["state"] not in ("sending", "emailed", "posted", "ready_for_pickup"):
+            raise ValueError("unknown result state")
+        return cls(name=str(raw["name"]), media_type=str(raw["media_type"]), size=int(raw["size"]),
+                   delivery=str(raw["delivery"]), state=raw["state"], post_record=raw.get("post_record"),
+                   at=parse_moment(raw["at"]), delivered_at=_moment_or_none(raw.get("delivered_at")))
+
+
 @dataclass(frozen=True)
 class Booking:
     reference: str
@@ -205,11 +251,17 @@ class Booking:
     details: dict  # the citizen's answers as the API keeps them
     invitations: tuple[Invitation, ...] = ()
     interpreter_name: str | None = None  # the interpreter the API allocated, if any
+    identity_check: str = "not_done"  # the KEP's check in the call: not_done, passed or failed
+    sound_only_allowed: bool = False  # art. 6.3: only after a passed identity check
+    outcome: CallOutcome | None = None
+    result: CallResult | None = None
 
     @classmethod
     def parse(cls, raw) -> Booking:
-        if raw["status"] not in ("confirmed", "cancelled"):
+        if raw["status"] not in BOOKING_STATUSES:
             raise ValueError("unknown booking status")
+        if raw.get("identity_check", "not_done") not in ("not_done", "passed", "failed"):
+            raise ValueError("unknown identity check state")
         kep = dict(raw["kep"])
         return cls(
             reference=str(raw["reference"]), status=raw["status"], category=str(raw["category"]),
@@ -221,6 +273,9 @@ class Booking:
                 "delivery", "business", "language")},
             invitations=tuple(Invitation.parse(item) for item in raw.get("invitations") or ()),
             interpreter_name=str(raw["interpreter"]["name"]) if raw.get("interpreter") else None,
+            identity_check=raw.get("identity_check", "not_done"),
+            sound_only_allowed=raw.get("sound_only_allowed") is True,
+            outcome=CallOutcome.parse(raw.get("outcome")), result=CallResult.parse(raw.get("result")),
         )
 
 

@@ -196,3 +196,27 @@ def result_view(connection, booking_id: int) -> dict | None:
 def result_content(connection, booking_id: int):
     return connection.execute("SELECT name, media_type, content FROM call_results WHERE booking_id=?",
                               (booking_id,)).fetchone()
+
+
+# -- what the citizen sees ----------------------------------------------------------------------
+
+def citizen_view(connection, row) -> dict:
+    """The booking's part of the record the citizen sees: the check's state (never its details),
+    whether sound only is allowed, the outcome and the result's delivery."""
+    from sandbox.scheduling.bookings import iso
+
+    check = identity_check(connection, row["id"])
+    outcome = outcome_view(row)
+    result = result_view(connection, row["id"])
+    return {
+        "identity_check": "not_done" if check is None else "passed" if check["passed"] else "failed",
+        # Art. 6.3: the call may go on with sound only once the citizen's identity is checked.
+        "sound_only_allowed": bool(check and check["passed"]),
+        "outcome": None if outcome is None else {
+            "outcome": outcome["outcome"], "reason": outcome["reason"],
+            "protocol_number": outcome["protocol_number"], "at": iso(outcome["at"])},
+        "result": None if result is None else {
+            "name": result["name"], "media_type": result["media_type"], "size": result["size"],
+            "delivery": result["delivery"], "state": result["state"], "post_record": result["post_record"],
+            "at": iso(result["at"]), "delivered_at": iso(result["delivered_at"]) if result["delivered_at"] else None},
+    }
