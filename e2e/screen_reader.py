@@ -53,8 +53,11 @@ def _bundle_source() -> str:
 
 
 def normalise(text: str | None) -> str:
-    """Whitespace as a screen reader says it: a run of it is one space."""
-    return re.sub(r"\s+", " ", text or "").strip()
+    """Whitespace as a screen reader says it: a run of it is one space, and none inside brackets.
+    The reader's name computation puts a space around an inline element's words ("number ( ΑΦΜ )"
+    for `number (<span lang="el">ΑΦΜ</span>)`), where browsers add none: both are said alike."""
+    spaced = re.sub(r"\s+", " ", text or "").strip()
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", spaced))
 
 
 def _load(page: Page):
