@@ -28,9 +28,9 @@ def fingerprint(data) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def actor_hash(citizen: str) -> str:
-    """The access log names a citizen only by a keyed hash of the ΑΦΜ."""
-    return hmac.new(b"kepweb-access-log", citizen.encode(), "sha256").hexdigest()[:16]
+def actor_hash(key: str, citizen: str) -> str:
+    """The access log names a citizen only by a hash of the ΑΦΜ keyed with `key` (Settings.audit_key)."""
+    return hmac.new(key.encode(), citizen.encode(), "sha256").hexdigest()[:16]
 
 
 class Scheduling:
@@ -47,7 +47,7 @@ class Scheduling:
 
     def log(self, connection, citizen, action, reference=None):
         connection.execute("INSERT INTO access_log (at, actor, action, booking_reference) VALUES (?,?,?,?)",
-                           (self.now(), actor_hash(citizen), action, reference))
+                           (self.now(), actor_hash(self.settings.audit_key, citizen), action, reference))
 
     # -- checks shared by holds and bookings ------------------------------------------
 
