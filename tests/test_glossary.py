@@ -63,7 +63,8 @@ def test_no_catalogue_uses_a_word_the_glossary_forbids(language):
 
 # The emails, text messages and sign-in pages of the stand-ins are written in Python, not in a catalogue.
 SANDBOX_TEXTS = [*sorted((ROOT / "sandbox" / "scheduling" / "mail").glob("*.py")),
-                 ROOT / "sandbox" / "gsis" / "pages.py"]
+                 ROOT / "sandbox" / "gsis" / "pages.py", ROOT / "sandbox" / "staff_idp" / "pages.py",
+                 ROOT / "sandbox" / "staff_idp" / "accounts.py"]
 
 
 @pytest.mark.parametrize("language", ["el", "en"])

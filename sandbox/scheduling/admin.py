@@ -218,5 +218,7 @@ def register(app, scheduling):
     @app.get("/v1/admin/access-log")
     def access_log():
         rows = database.read().execute("SELECT * FROM access_log ORDER BY id DESC LIMIT 500")
-        return {"entries": [{"at": iso(r["at"]), "actor": r["actor"], "action": r["action"],
-                             "booking_reference": r["booking_reference"]} for r in rows]}
+        return {"entries": [{"at": iso(r["at"]), "actor": r["actor"] or None, "action": r["action"],
+                             "booking_reference": r["booking_reference"],
+                             "staff": {"subject": r["staff_subject"], "role": r["staff_role"]}
+                             if r["staff_subject"] is not None else None} for r in rows]}

@@ -28,9 +28,9 @@ def fingerprint(data) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def actor_hash(citizen: str) -> str:
-    """The access log names a citizen only by a keyed hash of the ΑΦΜ."""
-    return hmac.new(b"kepweb-access-log", citizen.encode(), "sha256").hexdigest()[:16]
+def actor_hash(key: str, citizen: str) -> str:
+    """The access log names a citizen only by a hash of the ΑΦΜ keyed with `key` (Settings.audit_key)."""
+    return hmac.new(key.encode(), citizen.encode(), "sha256").hexdigest()[:16]
 
 
 class Scheduling:
@@ -47,7 +47,26 @@ class Scheduling:
 
     def log(self, connection, citizen, action, reference=None):
         connection.execute("INSERT INTO access_log (at, actor, action, booking_reference) VALUES (?,?,?,?)",
-                           (self.now(), actor_hash(citizen), action, reference))
+                           (self.now(), actor_hash(self.settings.audit_key, citizen), action, reference))
+
+    def log_staff_action(self, connection, staff, action: str, reference: str | None = None) -> None:
+        """Article 7.2 for the KEP staff: who (`staff`, a staff.StaffMember: subject and role at the time),
+        what (`action`, "staff." and a verb, e.g. "staff.booking_view"), which booking (`reference`), when.
+        Inside the caller's transaction, so the entry and the change it records stand or fall together."""
+        self._log_staff(connection, staff.subject, staff.role, action, reference)
+
+    def log_staff_alone(self, subject, role, action, reference=None):
+        """The same for a refusal, after the request's transaction was rolled back."""
+        with self.database.write() as connection:
+            self._log_staff(connection, subject, role, action, reference)
+
+    def _log_staff(self, connection, subject, role, action, reference):
+        if not action.startswith("staff."):
+            raise ValueError(f"a staff action starts with 'staff.': {action!r}")
+        # The staff member in the clear (who saw what); `actor` is the citizen's column, so it stays empty.
+        connection.execute(
+            "INSERT INTO access_log (at, actor, action, booking_reference, staff_subject, staff_role)"
+            " VALUES (?,'',?,?,?,?)", (self.now(), action, reference, subject, role))
 
     # -- checks shared by holds and bookings ------------------------------------------
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sandbox.scheduling import call_records, reference_data
 from sandbox.scheduling.interpreters import load_roster
+from sandbox.scheduling.staff import load_staff
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS municipalities (
@@ -115,10 +116,24 @@ CREATE TABLE IF NOT EXISTS needs_profiles (
     citizen TEXT PRIMARY KEY, needs TEXT NOT NULL, third_person TEXT, other_needs TEXT NOT NULL DEFAULT '',
     updated INTEGER NOT NULL
 );
--- Article 7.2: access is logged and traceable; the citizen appears only as a keyed hash.
+-- Article 7.2: access is logged and traceable; the citizen appears only as a keyed hash (`actor`),
+-- a staff member by their subject and role at the time (`actor` is then '').
 CREATE TABLE IF NOT EXISTS access_log (
-    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, booking_reference TEXT
+    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, booking_reference TEXT,
+    staff_subject TEXT, staff_role TEXT
 );
+CREATE INDEX IF NOT EXISTS access_log_reference ON access_log(booking_reference);
+-- The KEP staff (staff.py): the subject their sign-in gives, and what they may do. An employee is one
+-- row of `employees`; a head has a KEP; an administrator has none; no role: known, may do nothing.
+CREATE TABLE IF NOT EXISTS staff (
+    subject TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT,
+    kep_id TEXT REFERENCES keps(id), employee_id TEXT REFERENCES employees(id), updated INTEGER NOT NULL,
+    CHECK ((role = 'employee' AND kep_id IS NOT NULL AND employee_id IS NOT NULL)
+        OR (role = 'head' AND kep_id IS NOT NULL AND employee_id IS NULL)
+        OR (role = 'admin' AND kep_id IS NULL AND employee_id IS NULL)
+        OR (role IS NULL AND employee_id IS NULL))
+);
+CREATE INDEX IF NOT EXISTS staff_kep ON staff(kep_id);
 """
 
 
@@ -134,6 +149,7 @@ class Database:
             connection.executescript(call_records.SCHEMA)
             load_reference_data(connection)
             load_roster(connection)
+            load_staff(connection)
 
     def connection(self) -> sqlite3.Connection:
         """One connection per thread, reused (opening one per request costs more than the query)."""
@@ -169,6 +185,7 @@ ADDED_COLUMNS = {
     "holds": {"interpreter_id": "TEXT"},
     "bookings": {"interpreter_id": "TEXT", **call_records.OUTCOME_COLUMNS},
     "mail_queue": {"channel": "TEXT NOT NULL DEFAULT 'email'", "invitation_id": "INTEGER"},
+    "access_log": {"staff_subject": "TEXT", "staff_role": "TEXT"},
 }
 
 

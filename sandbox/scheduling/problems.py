@@ -6,7 +6,7 @@ from flask import jsonify
 
 TITLES = {
     "unauthorized": (401, "A valid bearer token is required."),
-    "forbidden": (403, "This token may not do that."),
+    "forbidden": (403, "This token or staff member may not do that."),
     "not_found": (404, "No such resource."),
     "method_not_allowed": (405, "Method not allowed."),
     "validation": (422, "Some values are missing or not valid."),
@@ -26,6 +26,7 @@ class Problem(Exception):
         self.detail = detail
         self.errors = errors or {}
         self.audit = None  # (citizen, action, reference) to log even though the request failed
+        self.staff_audit = None  # (staff subject, role or None, action, reference), the same for a staff member
 
     def body(self) -> dict:
         body = {"type": f"https://mykeplive.example/problems/{self.code}", "title": TITLES[self.code][1],

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, interpreter_admin, invitations, mailer, needs_profiles, retention
+from sandbox.scheduling import (admin, interpreter_admin, invitations, mailer, needs_profiles, retention, staff,
+                               staff_calls)
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
@@ -215,6 +216,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     interpreter_admin.register(app, scheduling)
     invitations.register(app, scheduling)
     needs_profiles.register(app, scheduling, citizen)
+    staff.register(app, scheduling)
+    staff_calls.register(app, scheduling)
 
     # -- errors ------------------------------------------------------------------------
 
@@ -222,6 +225,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     def problem(error):
         if error.audit:
             scheduling.log_alone(*error.audit)
+        if error.staff_audit:
+            scheduling.log_staff_alone(*error.staff_audit)
         return respond(error)
 
     @app.errorhandler(HTTPException)

@@ -13,6 +13,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: The access log's key on a laptop and in tests. Public (it is in this file): never for real data.
+SANDBOX_AUDIT_KEY = "sandbox-audit-key-not-for-production"
+AUDIT_KEY_MIN_LENGTH = 16
+
+
 @dataclass
 class Settings:
     database: Path = Path(".sandbox/scheduling.sqlite3")
@@ -52,6 +57,11 @@ class Settings:
     # Signs the guests' join links. Fixed, not random per start: links sent by email must
     # outlive a restart. Set KEPWEB_SANDBOX_LINK_SECRET in production.
     link_secret: str = "sandbox-link-secret-not-for-production"
+    # Keys the access log's hashes of citizens' ΑΦΜ and of guests' invitations (article 7.2). Fixed, not
+    # random per start: one citizen's entries must stay comparable across restarts. Whoever knows the key
+    # can test an ΑΦΜ against the log, so a real deployment sets KEPWEB_SANDBOX_AUDIT_KEY (required when
+    # KEPWEB_ENV=production) and keeps it as secret as the log itself.
+    audit_key: str = SANDBOX_AUDIT_KEY
     background_loops: bool = True  # the mail sender and the reminder scheduler
     loop_seconds: float = 2.0
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -88,4 +98,10 @@ class Settings:
             raise ValueError("KEPWEB_SANDBOX_SMS_SENDER: an SMS sender name has at most 11 characters")
         if env.get("KEPWEB_SANDBOX_LINK_SECRET"):
             settings.link_secret = env["KEPWEB_SANDBOX_LINK_SECRET"]
+        if env.get("KEPWEB_SANDBOX_AUDIT_KEY"):
+            settings.audit_key = env["KEPWEB_SANDBOX_AUDIT_KEY"]
+        if len(settings.audit_key) < AUDIT_KEY_MIN_LENGTH:
+            raise ValueError(f"KEPWEB_SANDBOX_AUDIT_KEY: at least {AUDIT_KEY_MIN_LENGTH} characters")
+        if env.get("KEPWEB_ENV") == "production" and settings.audit_key == SANDBOX_AUDIT_KEY:
+            raise ValueError("KEPWEB_SANDBOX_AUDIT_KEY must be set in production: the sandbox's key is public")
         return settings

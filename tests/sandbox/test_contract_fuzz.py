@@ -58,6 +58,9 @@ REFERENCE = "KEP-2345-6789"
 HOLD_ID = "fuzz-hold-1"
 BOOKED = "2026-12-01T07:00:00Z"  # Tuesday 1 December, 09:00 in Athens
 HELD = "2026-12-02T08:00:00Z"    # Wednesday 2 December, 10:00 in Athens
+# Subjects of the sample staff registry (sandbox/scheduling/data/staff.json).
+EMPLOYEE, HEAD = "aa854b1d-fd6a-481c-9ef6-6f4cd910794e", "7d7e0baa-5fcc-4319-a165-18b15cd1e2e8"
+STAFF_ADMIN, NO_ROLE = "3ed9731f-f1d9-4357-8415-7708e348fadb", "b4e4f26f-bea6-4efe-b908-5b85fa7d9c19"
 
 DICTIONARIES = {
     "keps": ["kep-megisti-1", "kep-athens-3", "kep-chania-1", "kep-acharnes-2"],
@@ -76,6 +79,8 @@ DICTIONARIES = {
     "clock": ["08:00", "07:30", "14:30", "20:00", "08:00\n", "24:00", "8:00"],
     "holds": [HOLD_ID],
     "references": [REFERENCE],
+    # The sample staff registry: an employee, a head, an administrator, one without a role, one unknown.
+    "staff": [EMPLOYEE, HEAD, STAFF_ADMIN, NO_ROLE, "unknown-subject"],
 }
 BINDINGS = {
     "query.kep": "keps", "body.kep_id": "keps", "path.kep_id": "keps",
@@ -90,6 +95,7 @@ BINDINGS = {
     "body.availability[*].starts": "clock", "body.availability[*].ends": "clock",
     "path.hold_id": "holds", "body.hold_id": "holds",
     "path.reference": "references", "body.for_booking": "references",
+    "header.X-Staff-Subject": "staff", "path.subject": "staff",
 }
 
 CONFIG = schemathesis.Config.from_dict({
@@ -320,6 +326,31 @@ def test_a_booking_through_its_whole_life_keeps_the_contract(contract, clock):
     assert len(contract("GET", "/admin/closed-days", status=200)["closed_days"]) == 2
     contract("DELETE", "/admin/closed-days/{day}", path_parameters={"day": "2026-12-24"},
              query={"kep": "kep-megisti-1"}, status=204)
+
+
+def test_the_staff_routes_keep_the_contract(contract):
+    def staff(method, path, subject, status, **extra):
+        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+
+    assert staff("GET", "/staff/me", EMPLOYEE, 200)["employee_id"] == "kep-chania-1-e1"
+    assert staff("GET", "/staff/me", STAFF_ADMIN, 200)["kep"] is None
+    assert staff("POST", "/staff/me/sign-ins", HEAD, 201)["role"] == "head"
+    assert staff("GET", "/staff/me", NO_ROLE, 403)["code"] == "forbidden"
+    assert staff("POST", "/staff/me/sign-ins", "unknown-subject", 404)["code"] == "not_found"
+    contract("GET", "/staff/me", citizen=MARIA, headers={"X-Staff-Subject": EMPLOYEE}, status=401)
+    log = contract("GET", "/admin/access-log", status=200)["entries"]
+    assert [entry["action"] for entry in log[:3]] == ["staff.refused", "staff.refused", "staff.sign_in"]
+
+    registry = contract("GET", "/admin/staff", status=200)["staff"]
+    assert {entry["subject"] for entry in registry} == {EMPLOYEE, HEAD, STAFF_ADMIN, NO_ROLE,
+                                                        "a92a950f-9ca5-480b-8db2-b44ed0bad2d5"}
+    contract("GET", "/admin/staff/{subject}", path_parameters={"subject": NO_ROLE}, status=200)
+    contract("GET", "/admin/staff/{subject}", path_parameters={"subject": "unknown-subject"}, status=404)
+    head = {"name": "Μαρία Κ.", "role": "head", "kep_id": "kep-megisti-1"}
+    contract("PUT", "/admin/staff/{subject}", path_parameters={"subject": "new-head"}, body=head, status=201)
+    contract("PUT", "/admin/staff/{subject}", path_parameters={"subject": "new-head"}, body={**head, "role": None,
+                                                                                           "kep_id": None}, status=200)
+    contract("PUT", "/admin/staff/{subject}", path_parameters={"subject": "new-head"}, body={"name": "x"}, status=422)
 
 
 HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-megisti-1"}
