@@ -10,8 +10,16 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import (admin, interpreter_admin, invitations, mailer, needs_profiles, retention, staff,
-                               staff_calls)
+from sandbox.scheduling import (
+    admin,
+    interpreter_admin,
+    invitations,
+    mailer,
+    needs_profiles,
+    retention,
+    staff,
+    staff_calls,
+)
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day

@@ -181,7 +181,10 @@ class Contract:
         case = operation.Case(path_parameters=path_parameters or {}, query=query or {}, headers=sent, **extra)
         response = case.call_and_validate(app=self.app, checks=CHECKS)
         assert response.status_code == status, (method, path, response.status_code, response.text[:500])
-        return response.json() if response.content else None
+        if not response.content:
+            return None
+        media_type = response.headers.get("Content-Type") or response.headers.get("content-type") or ""
+        return response.json() if "json" in str(media_type) else response.content
 
 
 @pytest.fixture
@@ -352,6 +355,37 @@ def test_the_staff_routes_keep_the_contract(contract):
                                                                                            "kep_id": None}, status=200)
     contract("PUT", "/admin/staff/{subject}", path_parameters={"subject": "new-head"}, body={"name": "x"}, status=422)
 
+
+
+def test_the_staff_calls_keep_the_contract(contract, clock):
+    from datetime import datetime
+
+    def staff(method, path, subject, status, **extra):
+        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+
+    one = {"reference": REFERENCE}
+    calls = staff("GET", "/staff/calls", STAFF_ADMIN, 200, query={"from": BOOKED[:10], "days": 1})["calls"]
+    assert [call["reference"] for call in calls] == [REFERENCE]
+    staff("GET", "/staff/calls", STAFF_ADMIN, 422, query={"days": 30})
+    assert staff("GET", "/staff/calls/{reference}", STAFF_ADMIN, 200, path_parameters=one)["outcome"] is None
+    staff("GET", "/staff/calls/{reference}", EMPLOYEE, 404, path_parameters=one)  # another KEP's call
+    check = {"document_kind": "identity_card", "document_number": "ΑΚ123456", "shown_on_camera": True,
+             "matches_person": True}
+    staff("POST", "/staff/calls/{reference}/identity-check", STAFF_ADMIN, 409, path_parameters=one, body=check)
+    clock.now = datetime.fromisoformat(BOOKED.replace("Z", "+00:00"))  # the call has started
+    recorded = staff("POST", "/staff/calls/{reference}/identity-check", STAFF_ADMIN, 201, path_parameters=one,
+                     body=check)
+    assert recorded["identity_check"]["passed"] is True
+    staff("POST", "/staff/calls/{reference}/outcome", STAFF_ADMIN, 422, path_parameters=one, body={"outcome": "served"})
+    served = staff("POST", "/staff/calls/{reference}/outcome", STAFF_ADMIN, 201, path_parameters=one,
+                   body={"outcome": "served", "protocol_number": "12/2026"})
+    assert served["status"] == "served"
+    staff("GET", "/staff/calls/{reference}/result", STAFF_ADMIN, 404, path_parameters=one)
+    delivered = staff("POST", "/staff/calls/{reference}/result", STAFF_ADMIN, 201, path_parameters=one,
+                      body={"file": b"%PDF-1.7\n"}, media_type="multipart/form-data")
+    assert delivered["result"]["state"] == "sending"
+    assert staff("GET", "/staff/calls/{reference}/result", STAFF_ADMIN, 200, path_parameters=one) == b"%PDF-1.7\n"
+    assert contract("GET", "/bookings/{reference}", path_parameters=one, status=200)["status"] == "served"
 
 HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-megisti-1"}
 
