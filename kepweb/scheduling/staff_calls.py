@@ -16,8 +16,8 @@ from kepweb.scheduling.models import (
     CallResult,
     Invitation,
     LocalText,
-    parse_moment,
     parse_list,
+    parse_moment,
     parse_one,
 )
 
