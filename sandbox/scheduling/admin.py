@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import request
 
+from sandbox.scheduling import closures
 from sandbox.scheduling.bookings import iso
 from sandbox.scheduling.calendar_rules import at_athens
 from sandbox.scheduling.problems import Problem, field_error
@@ -193,9 +194,8 @@ def register(app, scheduling):
         rows = database.read().execute("SELECT * FROM closed_days ORDER BY day")
         return {"closed_days": [{"date": r["day"], "kep_id": r["kep_id"] or None, "reason": r["reason"]} for r in rows]}
 
-    @app.post("/v1/admin/closed-days")
-    def close_day():
-        checker = Checker(json_body())
+    def closure_asked(data) -> tuple[date, str, str]:
+        checker = Checker(data)
         try:
             day = date.fromisoformat(str(checker.data.get("date")))
         except ValueError:
@@ -204,9 +204,23 @@ def register(app, scheduling):
         kep_id = checker.text(checker.data, "kep_id", "kep_id", max_length=100, required=False)
         reason = checker.text(checker.data, "reason", "reason", required=False)
         checker.raise_if_any()
+        if kep_id and not database.read().execute("SELECT 1 FROM keps WHERE id=?", (kep_id,)).fetchone():
+            raise Problem("validation", errors={"kep_id": field_error("Άγνωστο ΚΕΠ", "Unknown KEP")})
+        return day, kep_id, reason
+
+    @app.get("/v1/admin/closed-days/impact")
+    def closure_impact():
+        day, kep_id, _reason = closure_asked({"date": request.args.get("date"), "kep_id": request.args.get("kep_id")})
+        connection = database.read()
+        return {"date": day.isoformat(), "kep_id": kep_id or None,
+                "bookings": [{"reference": row["reference"], "kep_id": row["kep_id"], "start": iso(row["starts"]),
+                              "end": iso(row["ends"])} for row in closures.affected(connection, day, kep_id)]}
+
+    @app.post("/v1/admin/closed-days")
+    def close_day():
+        day, kep_id, reason = closure_asked(json_body())
         with database.write() as connection:
-            connection.execute("INSERT OR REPLACE INTO closed_days VALUES (?,?,?)", (day.isoformat(), kep_id, reason))
-        return {"date": day.isoformat(), "kep_id": kep_id or None, "reason": reason}, 201
+            return closures.close_day(scheduling, connection, day, kep_id, reason), 201
 
     @app.delete("/v1/admin/closed-days/<day>")
     def open_day(day):

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import requests
 
-SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "result")
+SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "result", "moved_by_kep", "cancelled_by_kep")
 
 
 class SmsNotSent(Exception):

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 
 from sandbox.scheduling.mail import KINDS, booking_email, calendar_file, formatting
+from sandbox.scheduling.mail.message import CANCELLING_KINDS
 from sandbox.scheduling.mail.texts import TEXTS
 
 UTC = timezone.utc
@@ -117,7 +118,7 @@ def test_every_email_has_text_html_and_a_calendar_file(kind, language):
     attachment = parts.attachment
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_filename() == f"{REFERENCE}.ics"
-    assert attachment.get_param("method") == ("CANCEL" if kind == "cancelled" else "PUBLISH")
+    assert attachment.get_param("method") == ("CANCEL" if kind in CANCELLING_KINDS else "PUBLISH")
 
     assert REFERENCE in message["Subject"]
     assert message["Subject"].endswith("– myKEPlive")
@@ -380,7 +381,7 @@ def test_attached_calendar_file_parses_back(kind, language):
     calendar, event = parts.calendar, parts.event
     assert str(calendar["PRODID"]) == "-//myKEPlive//kepweb//EL"
     assert str(calendar["VERSION"]) == "2.0"
-    assert str(calendar["METHOD"]) == ("CANCEL" if kind == "cancelled" else "PUBLISH")
+    assert str(calendar["METHOD"]) == ("CANCEL" if kind in CANCELLING_KINDS else "PUBLISH")
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Athens"]
     assert len(calendar.walk("VEVENT")) == 1
 
@@ -397,7 +398,7 @@ def test_attached_calendar_file_parses_back(kind, language):
     assert REFERENCE in str(event["DESCRIPTION"])
 
     alarms = event.walk("VALARM")
-    if kind == "cancelled":
+    if kind in CANCELLING_KINDS:
         assert alarms == []
         assert event["STATUS"] == "CANCELLED"
     else:

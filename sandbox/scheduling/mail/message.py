@@ -19,7 +19,8 @@ from sandbox.scheduling.mail import formatting, templates
 from sandbox.scheduling.mail.ics import calendar_file
 from sandbox.scheduling.mail.texts import TEXTS, language_of
 
-KINDS = ("confirmed", "rescheduled", "cancelled", "reminder")
+KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "moved_by_kep", "cancelled_by_kep")
+CANCELLING_KINDS = ("cancelled", "cancelled_by_kep")
 LINKS = ("view", "reschedule", "cancel", "join")
 DEFAULT_MAIL_DOMAIN = "mykeplive.example"
 DEFAULT_SUPPORT_EMAIL = "help@mykeplive.example"
@@ -50,7 +51,7 @@ def context(kind: str, booking: dict, links: dict, now: datetime,
     texts = TEXTS[language]
     reference = booking["reference"]
     kep = booking["kep"]
-    cancelled = kind == "cancelled"
+    cancelled = kind in CANCELLING_KINDS
     filename = f"{reference}.ics"
     relative = formatting.when_relative(booking, language, now)
     delivery = booking["delivery"]

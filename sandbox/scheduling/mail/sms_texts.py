@@ -19,6 +19,8 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "cancelled": "Το ραντεβού σας {reference} {when} ακυρώθηκε. {link}",
         "reminder": "Υπενθύμιση: βιντεοκλήση με το ΚΕΠ {when}, ραντεβού {reference}. {link}",
         "result": "Το αποτέλεσμα του ραντεβού σας {reference} είναι έτοιμο: δείτε πώς θα το λάβετε. {link}",
+        "moved_by_kep": "Το ΚΕΠ είναι κλειστό: το ραντεβού σας {reference} μεταφέρθηκε {when}. Αλλαγή: {link}",
+        "cancelled_by_kep": "Το ΚΕΠ είναι κλειστό: το ραντεβού σας {reference} ακυρώθηκε. Νέα ώρα: {link}",
     },
     "en": {
         "confirmed": "Appointment {reference} confirmed: video call with the KEP {when}. {link}",
@@ -26,6 +28,8 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "cancelled": "Appointment {reference} {when} has been cancelled. {link}",
         "reminder": "Reminder: video call with the KEP {when}, appointment {reference}. {link}",
         "result": "The result of appointment {reference} is ready: see how you will get it. {link}",
+        "moved_by_kep": "The KEP is closed: appointment {reference} is now {when}. To change it: {link}",
+        "cancelled_by_kep": "The KEP is closed: appointment {reference} is cancelled. New time: {link}",
     },
 }
 

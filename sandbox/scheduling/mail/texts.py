@@ -31,6 +31,18 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "intro_cancelled": "Το ραντεβού σας για βιντεοκλήση με το ΚΕΠ ακυρώθηκε.",
         "intro_reminder": "Σας υπενθυμίζουμε ότι έχετε βιντεοκλήση με το ΚΕΠ {when}.",
+        "subject_moved_by_kep": "Το ΚΕΠ μετέφερε το ραντεβού σας {reference} – myKEPlive",
+        "heading_moved_by_kep": "Το ΚΕΠ μετέφερε το ραντεβού σας",
+        "intro_moved_by_kep": (
+            "Το ΚΕΠ είναι κλειστό την ημέρα του ραντεβού σας, οπότε το μεταφέραμε στην πρώτη ελεύθερη ώρα: "
+            "{when_full}. Αν δεν σας βολεύει, επιλέξτε άλλη ώρα με τον σύνδεσμο «Αλλάξτε την ημέρα ή την ώρα»."
+        ),
+        "subject_cancelled_by_kep": "Το ΚΕΠ ακύρωσε το ραντεβού σας {reference} – myKEPlive",
+        "heading_cancelled_by_kep": "Το ΚΕΠ ακύρωσε το ραντεβού σας",
+        "intro_cancelled_by_kep": (
+            "Το ΚΕΠ είναι κλειστό την ημέρα του ραντεβού σας και δεν βρήκαμε άλλη ελεύθερη ώρα τις επόμενες ημέρες, "
+            "οπότε το ραντεβού ακυρώθηκε. Επιλέξτε νέα ώρα με τον σύνδεσμο «Κλείστε νέο ραντεβού»."
+        ),
         # Appointment details
         "details_heading": "Στοιχεία ραντεβού",
         "label_reference": "Αριθμός ραντεβού",
@@ -108,6 +120,18 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "intro_cancelled": "Your video call appointment with the KEP has been cancelled.",
         "intro_reminder": "This is a reminder that you have a video call with the KEP {when}.",
+        "subject_moved_by_kep": "The KEP moved your appointment {reference} – myKEPlive",
+        "heading_moved_by_kep": "The KEP moved your appointment",
+        "intro_moved_by_kep": (
+            "The KEP is closed on the day of your appointment, so we moved it to the first free time: {when_full}. "
+            "If it does not suit you, choose another time with the link “Change the date or time”."
+        ),
+        "subject_cancelled_by_kep": "The KEP cancelled your appointment {reference} – myKEPlive",
+        "heading_cancelled_by_kep": "The KEP cancelled your appointment",
+        "intro_cancelled_by_kep": (
+            "The KEP is closed on the day of your appointment and we found no other free time in the days ahead, "
+            "so the appointment is cancelled. Choose a new time with the link “Book a new appointment”."
+        ),
         "details_heading": "Appointment details",
         "label_reference": "Reference",
         "label_when": "Date and time",
