@@ -291,3 +291,18 @@ def test_the_api_down_at_sign_in_says_so_and_signs_nobody_in(visitor, live, monk
     assert text_of(check_page(landed.text).h1) == "We could not sign you in"
     monkeypatch.undo()
     assert redirected_to(visitor, f"{live.url}/staff") == "/staff/sign-in"
+
+
+def test_an_id_token_signed_with_another_key_is_refused(visitor, live, monkeypatch):
+    """The provider's JWKS decides: a token under the right key id but another key's signature signs nobody in."""
+    from joserfc.jwk import RSAKey
+
+    from sandbox.staff_idp import server
+
+    monkeypatch.setattr(server._OpenIDCode, "resolve_client_private_key",
+                        lambda self, client: RSAKey.generate_key(2048, parameters={"kid": self.key.kid}))
+    _, landed = staff_sign_in(visitor, live, "ministry-admin")
+    assert landed.status_code == 400
+    assert text_of(check_page(landed.text).h1) == "We could not sign you in"
+    monkeypatch.undo()
+    assert redirected_to(visitor, f"{live.url}/staff") == "/staff/sign-in"
