@@ -9,6 +9,7 @@ one port, so the whole journey runs on a laptop:
     /sandbox/outbox/      every email sent, as a page and as JSON (SMTP on KEPWEB_SMTP_PORT)
     /sandbox/outbox/sms/  every text message sent, as a page and as JSON (the SMS gateway's stand-in)
     /oauth2server/        the GSIS-like sign-in provider, at GSIS's own paths
+    /sandbox/staff-id/    the KEP staff's sign-in (OpenID Connect for public servants); kepweb's staff area is /staff
 
 This module is the only place that knows both kepweb and sandbox.
 """
@@ -26,6 +27,8 @@ from kepweb.config import ConfigError
 
 SANDBOX_API_TOKEN = "sandbox-frontend-token"
 SANDBOX_GSIS_CLIENT_ID = "kepweb-sandbox"
+SANDBOX_STAFF_CLIENT_ID = "kepweb-staff-sandbox"
+STAFF_ID_PREFIX = "/sandbox/staff-id"
 
 
 def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None,
@@ -37,13 +40,15 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     """
     import secrets
 
-    from sandbox import gsis, scheduling
+    from sandbox import gsis, scheduling, staff_idp
     from sandbox import outbox as outbox_module
 
     outbox = outbox_module.Outbox()
     outbox.start(port=smtp_port)
     gsis_secret = secrets.token_urlsafe(24)
+    staff_secret = secrets.token_urlsafe(24)
     provider = f"{base_url}/oauth2server"
+    staff_issuer = f"{base_url}{STAFF_ID_PREFIX}"
     frontend = create_app(
         {
             "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
@@ -56,6 +61,9 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
             "GSIS_TOKEN_URL": f"{provider}/oauth/token",
             "GSIS_USERINFO_URL": f"{provider}/userinfo?format=xml",
             "GSIS_LOGOUT_URL": f"{provider}/logout/{{client_id}}/",
+            "STAFF_OIDC_ISSUER": staff_issuer,
+            "STAFF_OIDC_CLIENT_ID": SANDBOX_STAFF_CLIENT_ID,
+            "STAFF_OIDC_CLIENT_SECRET": staff_secret,
             **(overrides or {}),
         }
     )
@@ -64,6 +72,12 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
         "client_secret": gsis_secret,
         "redirect_uris": [f"{base_url}/sign-in/callback"],
     }])
+    staff_sign_in = staff_idp.create_app([{
+        "client_id": SANDBOX_STAFF_CLIENT_ID,
+        "client_secret": staff_secret,
+        "redirect_uris": [f"{base_url}/staff/callback"],
+        "post_logout_redirect_uris": [f"{base_url}/staff/signed-out"],
+    }], issuer=staff_issuer)
     settings = scheduling.Settings.from_environment(
         frontend_token=SANDBOX_API_TOKEN,
         smtp_port=smtp_port,
@@ -77,6 +91,7 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
             "/sandbox/scheduling": scheduling.create_app(settings),
             "/sandbox/outbox": outbox_module.create_app(outbox, sms_token=settings.sms_token),
             "/oauth2server": sign_in_provider,
+            STAFF_ID_PREFIX: staff_sign_in,
         },
     )
     return wsgi_app, frontend, outbox
@@ -103,6 +118,7 @@ def main() -> int:
     print(f"kepweb is running at {url}", flush=True)
     if embedded:
         print(f"  sandbox outbox: emails {url}sandbox/outbox/, SMS {url}sandbox/outbox/sms/", flush=True)
+        print(f"  KEP staff area: {url}staff (test accounts in README.md)", flush=True)
     serve(wsgi_app, host=host, port=port, threads=8, ident="kepweb")
     return 0
 

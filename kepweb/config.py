@@ -32,6 +32,10 @@ REQUIRED_IN_PRODUCTION = (
     "KEPWEB_GSIS_USERINFO_URL",
     "KEPWEB_GSIS_LOGOUT_URL",
     "KEPWEB_SMTP_HOST",
+    # The KEP staff's own sign-in (OpenID Connect for public servants), never the sandbox's.
+    "KEPWEB_STAFF_OIDC_ISSUER",
+    "KEPWEB_STAFF_OIDC_CLIENT_ID",
+    "KEPWEB_STAFF_OIDC_CLIENT_SECRET",
     # The privacy notice names them: a live service must give the real ones, never the sandbox's.
     "KEPWEB_DPO_EMAIL",
     "KEPWEB_DPO_POSTAL_ADDRESS",
@@ -109,6 +113,11 @@ def from_environment(env=None) -> dict:
         # GSIS does not document PKCE: off unless the provider is known to support it.
         "GSIS_PKCE": env.get("KEPWEB_GSIS_PKCE", "0") == "1",
         "GSIS_TIMEOUT": _seconds(env, "KEPWEB_GSIS_TIMEOUT", 8),
+        # The KEP staff's sign-in, OpenID Connect: the issuer's discovery document names every endpoint.
+        "STAFF_OIDC_ISSUER": env.get("KEPWEB_STAFF_OIDC_ISSUER", "").rstrip("/"),
+        "STAFF_OIDC_CLIENT_ID": env.get("KEPWEB_STAFF_OIDC_CLIENT_ID", ""),
+        "STAFF_OIDC_CLIENT_SECRET": env.get("KEPWEB_STAFF_OIDC_CLIENT_SECRET", ""),
+        "STAFF_OIDC_TIMEOUT": _seconds(env, "KEPWEB_STAFF_OIDC_TIMEOUT", 8),
         # Server-side sessions: the cookie holds only a random id.
         "SESSION_DIRECTORY": env.get("KEPWEB_SESSION_DIRECTORY", ".sandbox/sessions"),
         "SMTP_HOST": env.get("KEPWEB_SMTP_HOST", "127.0.0.1"),

@@ -135,11 +135,12 @@ def _origin(url: str) -> str | None:
 
 
 def content_security_policy(config) -> dict:
-    """The policy, with GSIS's origin allowed as a form target: signing out posts
-    to us and we redirect to GSIS's logout, which browsers check against form-action."""
+    """The policy, with GSIS's origin and the staff sign-in's allowed as form targets: signing
+    out posts to us and we redirect to their logout, which browsers check against form-action."""
     policy = dict(CONTENT_SECURITY_POLICY)
-    gsis = {_origin(config.get(name, "")) for name in ("GSIS_LOGOUT_URL", "GSIS_AUTHORIZE_URL")} - {None}
-    policy["form-action"] = ["'self'", *sorted(gsis)]
+    providers = {_origin(config.get(name, "")) for name in ("GSIS_LOGOUT_URL", "GSIS_AUTHORIZE_URL",
+                                                              "STAFF_OIDC_ISSUER")} - {None}
+    policy["form-action"] = ["'self'", *sorted(providers)]
     return policy
 
 

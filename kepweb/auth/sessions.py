@@ -3,6 +3,11 @@
 The cookie carries only a random session id (Flask-Session, files through
 cachelib on one machine; a shared store such as Redis when there are several).
 The citizen, the wizard's answers and everything else stay on the server.
+
+A session is signed in as one person at most: a citizen (SESSION_CITIZEN) or a
+member of the KEP staff (SESSION_STAFF), never both. Each sign-in renews the
+session and keeps nothing of the other, so signing in as one signs the other
+out; the idle timeout applies to both.
 """
 
 from __future__ import annotations
@@ -17,9 +22,17 @@ from flask_session import Session
 server_sessions = Session()
 
 SESSION_CITIZEN = "citizen"
+SESSION_STAFF = "staff"
 LAST_SEEN = "last_seen"
 # Requests that must not count as the citizen being active.
-PASSIVE_ENDPOINTS = {"static", "auth.session_expired", "auth.session_status"}
+PASSIVE_ENDPOINTS = {"static", "auth.session_expired", "auth.session_status", "staff.session_expired"}
+# Where each kind of session goes when it has ended for want of activity.
+EXPIRED_PAGES = {SESSION_CITIZEN: "auth.session_expired", SESSION_STAFF: "staff.session_expired"}
+
+
+def signed_in_as() -> str | None:
+    """SESSION_CITIZEN, SESSION_STAFF, or None: who this session is signed in as."""
+    return next((kind for kind in (SESSION_CITIZEN, SESSION_STAFF) if kind in session), None)
 
 
 def idle_limit() -> float:
@@ -44,11 +57,12 @@ def renew_session() -> None:
 
 
 def enforce_idle_timeout():
-    if request.endpoint in PASSIVE_ENDPOINTS or SESSION_CITIZEN not in session:
+    kind = signed_in_as()
+    if request.endpoint in PASSIVE_ENDPOINTS or kind is None:
         return None
     if time.time() - session.get(LAST_SEEN, 0) > idle_limit():
         renew_session()
-        return redirect(url_for("auth.session_expired"), code=303)
+        return redirect(url_for(EXPIRED_PAGES[kind]), code=303)
     session[LAST_SEEN] = time.time()
     return None
 

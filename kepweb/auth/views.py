@@ -13,7 +13,7 @@ from requests import RequestException
 
 from kepweb.auth import gsis
 from kepweb.auth.citizen import Citizen, UnusableUserinfo, parse_userinfo
-from kepweb.auth.sessions import LAST_SEEN, SESSION_CITIZEN, renew_session, seconds_left
+from kepweb.auth.sessions import EXPIRED_PAGES, LAST_SEEN, SESSION_CITIZEN, renew_session, seconds_left, signed_in_as
 from kepweb.htmx import is_htmx_request, render_page
 from kepweb.redirects import safe_next_url
 
@@ -99,8 +99,8 @@ def session_expired():
 
 @auth.post("/session/extend")
 def extend_session():
-    """The "stay signed in" button: any request would do; this one says so."""
-    if current_citizen() is None:
+    """The "stay signed in" button (a citizen's or a staff member's): any request would do; this one says so."""
+    if signed_in_as() is None:
         return redirect(url_for("auth.session_expired"), code=303)
     session[LAST_SEEN] = time.time()
     if is_htmx_request() or request.headers.get("X-Requested-With") == "fetch":
@@ -110,11 +110,13 @@ def extend_session():
 
 @auth.get("/session/status")
 def session_status():
-    """How long the citizen has left, without counting as activity."""
-    return {"signed_in": current_citizen() is not None, "seconds_left": seconds_left() if current_citizen() else 0}
+    """How long the citizen (or staff member) has left, without counting as activity."""
+    signed_in = signed_in_as() is not None
+    return {"signed_in": signed_in, "seconds_left": seconds_left() if signed_in else 0}
 
 
 @auth.app_context_processor
 def citizen_in_templates():
-    citizen = current_citizen()
-    return {"current_citizen": citizen, "session_seconds_left": seconds_left() if citizen else None}
+    kind = signed_in_as()
+    return {"current_citizen": current_citizen(), "session_seconds_left": seconds_left() if kind else None,
+            "session_expired_url": url_for(EXPIRED_PAGES[kind]) if kind else None}

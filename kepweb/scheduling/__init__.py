@@ -15,6 +15,7 @@ from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, Sched
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
+from kepweb.scheduling.staff import StaffClient
 
 __all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
 
@@ -29,6 +30,7 @@ class Clients:
     bookings: BookingsClient
     needs_profiles: NeedsProfilesClient
     invitations: InvitationsClient
+    staff: StaffClient
 
 
 def init_app(app):
@@ -37,6 +39,7 @@ def init_app(app):
         categories=CategoriesClient(config), places=PlacesClient(config), procedures=ProceduresClient(config),
         availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
+        staff=StaffClient(config),
     )
 
 

@@ -77,21 +77,27 @@ class ApiClient:
         self.http = _session(retries)  # idempotent calls
         self.http_once = _session(0)   # everything else
 
-    def _headers(self, citizen_tax_id=None, idempotency_key=None) -> dict:
+    def _headers(self, citizen_tax_id=None, idempotency_key=None, staff_subject=None) -> dict:
+        if citizen_tax_id and staff_subject:
+            # One request acts for one person: a citizen or a member of the KEP staff, never both.
+            raise ValueError("a request acts for a citizen or for a staff member, not both")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         if citizen_tax_id:
             headers["X-Citizen-Tax-Id"] = citizen_tax_id
+        if staff_subject:
+            headers["X-Staff-Subject"] = staff_subject
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return headers
 
-    def request(self, method: str, path: str, *, citizen_tax_id=None, idempotency_key=None, **kwargs):
+    def request(self, method: str, path: str, *, citizen_tax_id=None, idempotency_key=None, staff_subject=None,
+                **kwargs):
         idempotent = method == "GET" or (method == "POST" and idempotency_key)
         session = self.http if idempotent else self.http_once
         try:
             response = session.request(
                 method, f"{self.base_url}{path}", timeout=self.timeout,
-                headers=self._headers(citizen_tax_id, idempotency_key), **kwargs,
+                headers=self._headers(citizen_tax_id, idempotency_key, staff_subject), **kwargs,
             )
         except requests.RequestException as error:
             # The path only: never query strings or bodies, which may carry personal data.
@@ -119,7 +125,7 @@ class ApiClient:
             if not isinstance(payload, dict):
                 raise SchedulingUnavailable("problem is not an object")
             if response.status_code == 401:
-                # Our token or the citizen's ΑΦΜ header was refused: our fault, not the citizen's.
+                # Our token, the citizen's ΑΦΜ header or the staff header was refused: our fault, not theirs.
                 log.error("scheduling API refused the frontend's credentials")
                 raise SchedulingUnavailable("credentials refused")
             problem_class = PROBLEM_CLASSES.get(payload.get("code"), SchedulingProblem)

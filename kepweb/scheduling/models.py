@@ -335,6 +335,36 @@ class GuestInvitation:
                    kep_name=LocalText.parse(booking["kep"]["name"]), meeting_url=booking.get("meeting_url"))
 
 
+STAFF_ROLES = ("employee", "head", "admin")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of the KEP staff as the scheduling API's registry knows them: always with a role
+    (one without a role is refused by the API, never described)."""
+
+    subject: str
+    name: str
+    role: str
+    kep_id: str | None
+    kep_name: LocalText | None
+    employee_id: str | None
+
+    @classmethod
+    def parse(cls, raw) -> StaffMember:
+        if raw["role"] not in STAFF_ROLES:
+            raise ValueError("unknown staff role")
+        kep = raw.get("kep")
+        subject, name, employee_id = raw["subject"], raw["name"], raw.get("employee_id")
+        if not isinstance(subject, str) or not subject or not isinstance(name, str):
+            raise TypeError("a staff member has a subject and a name")
+        if raw["role"] in ("employee", "head") and not kep:
+            raise ValueError("an employee or a head belongs to a KEP")
+        return cls(subject=subject, name=name, role=raw["role"], kep_id=str(kep["id"]) if kep else None,
+                   kep_name=LocalText.parse(kep["name"]) if kep else None,
+                   employee_id=str(employee_id) if employee_id else None)
+
+
 def parse_one(payload, parser):
     try:
         return parser(payload)

@@ -79,7 +79,8 @@ def close_day(scheduling, connection, day: date, kep_id: str, reason: str) -> di
             kind = "cancelled_by_kep"
             cancelled.append(row["reference"])
         invitations.follow_booking(connection, row["id"], now)
-        connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, ?, ?)", (row["id"], kind, now))
+        connection.execute("INSERT INTO mail_queue (booking_id, kind, created) VALUES (?, ?, ?)",
+                           (row["id"], kind, now))
         queue_sms(connection, row["id"], kind, now)
     return {"date": day.isoformat(), "kep_id": kep_id or None, "reason": reason, "moved": moved,
             "cancelled": cancelled}
