@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from sandbox.scheduling import calendar_rules, invitations
+from sandbox.scheduling import calendar_rules, documents, invitations
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.interpreters import booking_interpreter, needs_interpreter
@@ -373,6 +373,7 @@ class Scheduling:
             "interpreter": booking_interpreter(connection, row["interpreter_id"]),
             **details,
             "invitations": invitations.summaries(connection, row["id"]),
+            "documents": documents.documents_of(connection, row["id"]),
             "created": iso(row["created"]),
             "updated": iso(row["updated"]),
         }

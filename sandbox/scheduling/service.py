@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox.scheduling import admin, interpreter_admin, invitations, mailer, needs_profiles
+from sandbox.scheduling import admin, documents, interpreter_admin, invitations, mailer, needs_profiles
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
 from sandbox.scheduling.calendar_rules import athens_day
@@ -214,6 +214,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     interpreter_admin.register(app, scheduling)
     invitations.register(app, scheduling)
     needs_profiles.register(app, scheduling, citizen)
+    documents.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------
 
