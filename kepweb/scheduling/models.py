@@ -191,6 +191,37 @@ class Invitation:
                    withdrawn_at=_moment_or_none(raw.get("withdrawn_at")))
 
 
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A supporting document the service keeps for the KEP (its content is fetched apart)."""
+
+    id: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+    @classmethod
+    def parse(cls, raw) -> Document:
+        if raw["media_type"] not in DOCUMENT_TYPES:
+            raise ValueError("unknown document type")
+        return cls(id=str(raw["id"]), name=str(raw["name"]), media_type=raw["media_type"], size=int(raw["size"]),
+                   sha256=str(raw["sha256"]), uploaded_at=parse_moment(raw["uploaded_at"]))
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    """A document's bytes as the API sent them, with the type it found in them."""
+
+    name: str
+    media_type: str
+    content: bytes = field(repr=False)
+
+
 @dataclass(frozen=True)
 class Booking:
     reference: str
@@ -205,6 +236,7 @@ class Booking:
     details: dict  # the citizen's answers as the API keeps them
     invitations: tuple[Invitation, ...] = ()
     interpreter_name: str | None = None  # the interpreter the API allocated, if any
+    documents: tuple[Document, ...] = ()  # the supporting documents the KEP has, oldest first
 
     @classmethod
     def parse(cls, raw) -> Booking:
@@ -221,6 +253,7 @@ class Booking:
                 "delivery", "business", "language")},
             invitations=tuple(Invitation.parse(item) for item in raw.get("invitations") or ()),
             interpreter_name=str(raw["interpreter"]["name"]) if raw.get("interpreter") else None,
+            documents=tuple(Document.parse(item) for item in raw.get("documents") or ()),
         )
 
 
