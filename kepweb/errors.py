@@ -38,7 +38,8 @@ def service_unavailable(error):
 
 def too_large(_error):
     # Werkzeug's own 413 page is bare and English. Back to the page the form was on.
-    return render_page("errors/413.html", status=413, back_url=safe_next_url(request.path, fallback="/"))
+    return render_page("errors/413.html", status=413, back_url=safe_next_url(request.path, fallback="/"),
+                       from_appointment=request.path.startswith("/appointments/"))
 
 
 def refused_elsewhere(problem):

@@ -152,6 +152,21 @@ APPOINTMENTS = {
                                "appointments.show"),
         "not_found": _GONE,
     },
+    # A supporting document sent from the appointment's page (POST /bookings/{ref}/documents).
+    "add_document": {
+        "validation": Refusal(_l("The document was not sent, because it was not accepted. Check that it is a PDF, "
+                                 "JPEG or PNG file of up to 5 MB, and send it again."), "appointments.show",
+                              shows_field_messages=True),
+        "not_allowed": Refusal(_l("The document was not sent: an appointment takes at most 3 documents, and only "
+                                  "until it ends."), "appointments.show"),
+        "not_found": _GONE,
+    },
+    "download_document": {"not_found": _GONE},
+    "remove_document": {
+        "not_allowed": Refusal(_l("The document was not removed: documents can be removed only until the "
+                                  "appointment ends."), "appointments.show"),
+        "not_found": _GONE,
+    },
 }
 
 # What the citizen was doing, from the view and the method.
@@ -163,6 +178,9 @@ ACTIONS = {
     ("booking.check", "POST"): "book",
     ("appointments.reschedule", "POST"): "reschedule",
     ("appointments.cancel", "POST"): "cancel",
+    ("appointments.add_document", "POST"): "add_document",
+    ("appointments.download_document", "GET"): "download_document",
+    ("appointments.remove_document", "POST"): "remove_document",
 }
 
 

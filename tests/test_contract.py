@@ -52,3 +52,48 @@ def test_an_unknown_municipality_is_a_404_problem(scheduling_api):
                             headers={"Authorization": f"Bearer {API_TOKEN}"}, timeout=5)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_the_limits_on_documents_are_the_same_in_the_contract_the_service_and_the_frontend(spec):
+    from kepweb.uploads import ALLOWED, MAX_BYTES, MAX_FILES
+    from sandbox.scheduling import documents
+
+    schemas = spec["components"]["schemas"]
+    document, upload = schemas["Document"]["properties"], schemas["DocumentUpload"]["properties"]
+    assert document["size"]["maximum"] == upload["file"]["maxLength"] == MAX_BYTES == documents.MAX_BYTES
+    assert schemas["Booking"]["properties"]["documents"]["maxItems"] == MAX_FILES == documents.MAX_DOCUMENTS
+    listed = spec["paths"]["/bookings/{reference}/documents"]["get"]["responses"]["200"]["content"]
+    assert listed["application/json"]["schema"]["properties"]["documents"]["maxItems"] == MAX_FILES
+    assert set(document["media_type"]["enum"]) == set(ALLOWED) == set(documents.EXTENSIONS)
+    download = spec["paths"]["/bookings/{reference}/documents/{document_id}"]["get"]["responses"]["200"]
+    assert set(download["content"]) == set(ALLOWED)
+    assert document["name"]["maxLength"] == upload["name"]["maxLength"] == documents.MAX_NAME
+    assert "documents" in schemas["Booking"]["required"]
+
+
+def test_a_bookings_documents_answer_as_the_contract_says(spec, scheduling_api):
+    citizen = {"Authorization": f"Bearer {API_TOKEN}", "X-Citizen-Tax-Id": "094014201"}
+    slot = requests.get(f"{scheduling_api}/availability/first", headers=citizen, timeout=5, params={
+        "category": "information", "procedure": "ehic", "municipality": "psara"}).json()["slot"]
+    hold = requests.post(f"{scheduling_api}/holds", headers=citizen, timeout=5, json={
+        "category": "information", "procedure": "ehic", "kep_id": slot["kep_id"], "start": slot["start"]}).json()
+    contact = {"name": "Μαρία", "email": "m@example.com", "phone": "6912345678",
+               "address": {"street": "Α 1", "postcode": "10563", "town": "Αθήνα"}}
+    booking = requests.post(f"{scheduling_api}/bookings", headers=citizen, timeout=5, json={
+        "hold_id": hold["id"], "id_document": "passport", "contact_preference": "email",
+        "delivery": {"method": "email"}, "contact": contact})
+    assert booking.status_code == 201, booking.text
+    path = f"{scheduling_api}/bookings/{booking.json()['reference']}/documents"
+    added = requests.post(path, headers=citizen, timeout=5, data={"name": "Βεβαίωση.pdf"},
+                          files={"file": ("document.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    assert added.status_code == 201
+    document_schema = {**spec["components"]["schemas"]["Document"], "components": spec["components"]}
+    Draft202012Validator(document_schema).validate(added.json())
+    listed = requests.get(path, headers=citizen, timeout=5)
+    errors = sorted(response_validator(spec, "/bookings/{reference}/documents").iter_errors(listed.json()), key=str)
+    assert not errors, errors[:3]
+    shown = requests.get(f"{scheduling_api}/bookings/{booking.json()['reference']}", headers=citizen, timeout=5)
+    errors = sorted(response_validator(spec, "/bookings/{reference}").iter_errors(shown.json()), key=str)
+    assert not errors, errors[:3]
+    assert [d["name"] for d in shown.json()["documents"]] == ["Βεβαίωση.pdf"]
+    requests.post(f"{scheduling_api}/bookings/{booking.json()['reference']}/cancel", headers=citizen, timeout=5)

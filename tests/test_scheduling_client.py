@@ -74,6 +74,35 @@ def test_the_whole_life_of_a_booking(api):
     assert api.bookings.cancel(MARIA, booking.reference).status == "cancelled"
 
 
+def test_a_bookings_documents_through_the_client(api):
+    slot = api.availability.first_free("information", "ehic", municipality_id="psara").slot
+    hold = api.holds.hold(MARIA, category="information", procedure="ehic", kep_id=slot.kep_id, start=slot.start)
+    booking = api.bookings.book(MARIA, {"hold_id": hold.id, **ANSWERS}, idempotency_key=str(uuid.uuid4()))
+    assert booking.documents == ()
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    # The name in any script goes as a form field; the multipart part's own file name may be ASCII only.
+    added = api.documents.add(MARIA, booking.reference, name="Βεβαίωση κατοικίας.pdf", file_name="document.pdf",
+                              media_type="application/pdf", content=pdf)
+    assert (added.name, added.media_type, added.size) == ("Βεβαίωση κατοικίας.pdf", "application/pdf", len(pdf))
+    again = api.documents.add(MARIA, booking.reference, name="Βεβαίωση κατοικίας.pdf", file_name="document.pdf",
+                              media_type="application/pdf", content=pdf)
+    assert again == added
+    assert api.documents.documents(MARIA, booking.reference) == [added]
+    assert api.bookings.get_booking(MARIA, booking.reference).documents == (added,)
+    downloaded = api.documents.download(MARIA, booking.reference, added.id)
+    assert (downloaded.name, downloaded.media_type, downloaded.content) == (added.name, "application/pdf", pdf)
+    with pytest.raises(SchedulingProblem) as refused:
+        api.documents.add(MARIA, booking.reference, name="a.pdf", file_name="a.pdf", media_type="application/pdf",
+                          content=b"PK\x03\x04 not a pdf")
+    assert refused.value.code == "validation" and set(refused.value.field_errors) == {"file"}
+    with pytest.raises(NotFound):
+        api.documents.download(NIKOS, booking.reference, added.id)
+    api.documents.remove(MARIA, booking.reference, added.id)
+    api.documents.remove(MARIA, booking.reference, added.id)
+    assert api.documents.documents(MARIA, booking.reference) == []
+    api.bookings.cancel(MARIA, booking.reference)
+
+
 def test_a_taken_slot_and_bad_answers_raise_typed_problems(api):
     # kep-megisti-1 has two employees: the third citizen for one time is refused.
     slot = api.availability.first_free("information", "child-benefit", kep_id="kep-megisti-1").slot
@@ -169,3 +198,11 @@ def test_catalogue_answers_are_cached_briefly():
     client.forget()
     client.municipalities()
     assert server.calls == ["GET", "GET"]
+
+
+def test_a_download_in_a_type_not_asked_for_is_unavailable():
+    from kepweb.scheduling.documents import DocumentsClient
+
+    server = FlakyServer(failures=1, status="200 OK", body=b"<html>", content_type="text/html")
+    with pytest.raises(SchedulingUnavailable):
+        DocumentsClient(server.config, retries=0).download(MARIA, "KEP-2222-2222", "x")

@@ -1,9 +1,11 @@
-"""My appointments: the list, one appointment, cancel, reschedule, calendar, join."""
+"""My appointments: the list, one appointment, cancel, reschedule, calendar, join, and the
+supporting documents the KEP has for it (see them, download, add, remove)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
@@ -12,13 +14,16 @@ from flask_babel import gettext as _
 from kepweb import calls, refusals
 from kepweb.appointments import outcomes
 from kepweb.appointments.calendar import appointment_calendar
+from kepweb.appointments.forms import AddDocumentForm
 from kepweb.auth import current_citizen, login_required
+from kepweb.booking.documents import digest_of, message_for
 from kepweb.clock import now
 from kepweb.htmx import render_page
 from kepweb.i18n import ATHENS, slot_label
 from kepweb.scheduling import NotFound, SchedulingProblem, clients
 from kepweb.security import per_view_policy
 from kepweb.time_picker import Query, TimeForm, choose
+from kepweb.uploads import MAX_FILES, check_uploads, describe_size, safe_name
 
 log = logging.getLogger(__name__)
 appointments = Blueprint("appointments", __name__)
@@ -63,14 +68,20 @@ def list_appointments():
                        status_label=outcomes.status_label, is_upcoming=is_upcoming)
 
 
+def show_page(booking, form=None):
+    """One appointment; `form` is the supporting-document form, with its errors when it was refused."""
+    return render_page("appointments/show.html", page_title=_("Appointment %(reference)s",
+                                                              reference=booking.reference),
+                       booking=booking, upcoming=is_upcoming(booking), max_documents=MAX_FILES,
+                       form=form or AddDocumentForm(formdata=None), status_label=outcomes.status_label,
+                       outcome_sentences=outcomes.outcome_sentences(booking),
+                       result_sentence=outcomes.result_sentence(booking))
+
+
 @appointments.get("/appointments/<reference>")
 @login_required
 def show(reference):
-    booking = own_booking(reference)
-    return render_page("appointments/show.html", page_title=_("Appointment %(reference)s", reference=reference),
-                       booking=booking, upcoming=is_upcoming(booking), status_label=outcomes.status_label,
-                       outcome_sentences=outcomes.outcome_sentences(booking),
-                       result_sentence=outcomes.result_sentence(booking))
+    return show_page(own_booking(reference))
 
 
 @appointments.route("/appointments/<reference>/cancel", methods=["GET", "POST"])
@@ -163,3 +174,81 @@ def join(reference):
              else calls.phase(booking.start, booking.end, moment))
     return render_page("appointments/join.html", page_title=_("Join your video call"), booking=booking,
                        join_state=state, opens=opens, seconds_to_open=max(0, int((opens - moment).total_seconds())))
+
+
+# -- supporting documents --------------------------------------------------------------
+
+DOCUMENT_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+@appointments.app_template_filter("document_type")
+def document_type(media_type: str) -> str:
+    return DOCUMENT_TYPE_NAMES.get(media_type, media_type)
+
+
+@appointments.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    return describe_size(size, str(get_locale()))
+
+
+def back_to(booking):
+    return redirect(url_for("appointments.show", reference=booking.reference), code=303)
+
+
+@appointments.route("/appointments/<reference>/documents", methods=["GET", "POST"])
+@login_required
+def add_document(reference):
+    """Send the KEP one more document: the wizard's checks and messages, then the API's."""
+    if request.method == "GET":  # e.g. "Go back" from the page that says the file was too large
+        return redirect(url_for("appointments.show", reference=reference), code=303)
+    booking = own_booking(reference)
+    form = AddDocumentForm()
+    if not is_upcoming(booking):
+        flash(_("This appointment has ended or been cancelled, so you can no longer add documents to it."),
+              refusals.NOTICE)
+        return back_to(booking)
+    form.validate_on_submit()  # the CSRF token, which CSRFProtect has checked already
+    file = request.files.get(form.file.name)
+    if file is not None and digest_of(file) in {document.sha256 for document in booking.documents}:
+        # The same file sent twice (a double click): the KEP has it already, as the first one said.
+        flash(_("Your document has been sent to the KEP."), "success")
+        return back_to(booking)
+    uploads, problems = check_uploads([file] if file is not None else [], already_kept=len(booking.documents))
+    if problems:
+        form.file.errors = [message_for(problem) for problem in problems]
+    elif not uploads:
+        form.file.errors = [_("Choose the document you want to send")]
+    if form.file.errors:
+        return show_page(booking, form)
+    upload = uploads[0]
+    clients().documents.add(current_citizen().tax_id, booking.reference, name=upload.display_name,
+                            file_name=upload.original_name, media_type=upload.media_type, content=upload.content)
+    flash(_("Your document has been sent to the KEP."), "success")
+    return back_to(booking)
+
+
+@appointments.get("/appointments/<reference>/documents/<document_id>")
+@login_required
+def download_document(reference, document_id):
+    """The citizen's own document, saved rather than shown, never cached."""
+    document = clients().documents.download(current_citizen().tax_id, reference, document_id)
+    fallback = safe_name(document.name, document.media_type)
+    return Response(document.content, mimetype=document.media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.name, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })
+
+
+@appointments.post("/appointments/<reference>/documents/<document_id>/remove")
+@login_required
+def remove_document(reference, document_id):
+    booking = own_booking(reference)
+    if not is_upcoming(booking):
+        flash(_("This appointment has ended or been cancelled, so its documents can no longer be removed."),
+              refusals.NOTICE)
+        return back_to(booking)
+    # Sent twice (a double click), the second finds it gone: the same answer.
+    clients().documents.remove(current_citizen().tax_id, booking.reference, document_id)
+    flash(_("The document has been removed. The KEP no longer has it."), "success")
+    return back_to(booking)

@@ -7,7 +7,8 @@ copy, and a change always forgets what it made meaningless (`steps.DEPENDENTS`).
 Keyed by a hash of the citizen's ΑΦΜ, not by the session, so the answers
 survive Back, reload and signing in again, for as long as a session may last
 since the last change. Never in the cookie. Files are not in here: the answers
-hold references to the upload store (`kepweb.booking.documents`).
+hold references to the upload store (`kepweb.booking.documents`), and once booked,
+only the names and digests of the files chosen (to tell which reached the KEP).
 """
 
 from __future__ import annotations
@@ -77,12 +78,18 @@ class WizardState:
     def booked(self) -> str | None:
         return self._answers.get("booked")
 
+    @property
+    def booked_files(self) -> list[dict]:
+        """The supporting documents chosen for the booking just made: names and digests, no content."""
+        return self._answers.get("booked_files") or []
+
     # -- changing ----------------------------------------------------------------------
 
     def answer(self, name: str, value) -> dict:
         """Store an answer; forget what it makes meaningless. Returns what was forgotten."""
         old = self._answers.get(name)
         self._answers.pop("booked", None)  # a new answer starts a new booking
+        self._answers.pop("booked_files", None)
         self._answers[name] = value
         forgotten = steps.invalidate_after(self, name, old)
         self._save(self._answers)
@@ -102,10 +109,13 @@ class WizardState:
         """For `steps.invalidate_after` only: remove without saving (the caller saves)."""
         return self._answers.pop(name, None)
 
-    def finish(self, reference: str) -> None:
-        """Booked: the answers are done with; remember only what was booked."""
+    def finish(self, reference: str, files: list[dict] = ()) -> None:
+        """Booked: the answers are done with; remember only what was booked, and the
+        name and digest of each supporting document chosen for it."""
         self._answers.clear()
         self._answers["booked"] = reference
+        self._answers["booked_files"] = [{"display_name": entry["display_name"], "digest": entry.get("digest")}
+                                         for entry in files]
         self._save(self._answers)
 
     def clear(self) -> None:

@@ -463,8 +463,10 @@ def check(wizard):
     if form.validate_on_submit():
         made = clients().bookings.book(tax_id(), booking_request(wizard.answers, str(get_locale())),
                                        idempotency_key=wizard.get("submission_key"))
-        documents.discard((wizard.get("document") or {}).get("files", []))
-        wizard.finish(made.reference)
+        # Booked. The documents go to the KEP now; whether each arrived, the confirmation asks the API.
+        files = (wizard.get("document") or {}).get("files", [])
+        documents.send_to_kep(tax_id(), made.reference, files)
+        wizard.finish(made.reference, files)
         return redirect(url_for("booking.confirmation"), code=303)
     catalogue = clients()
     category = wizard.category
@@ -487,11 +489,12 @@ def need_label(need_id):
 @booking.get("/confirmation")
 @login_required
 def confirmation():
-    reference = state.current().booked
-    if not reference:
+    wizard = state.current()
+    if not wizard.booked:
         abort(404)
-    made = clients().bookings.get_booking(tax_id(), reference)
-    return render_page("booking/confirmation.html", page_title=_("Your appointment is booked"), booking=made)
+    made = clients().bookings.get_booking(tax_id(), wizard.booked)
+    return render_page("booking/confirmation.html", page_title=_("Your appointment is booked"), booking=made,
+                       not_received=documents.not_received(wizard.booked_files, made))
 
 
 @booking.post("/again")

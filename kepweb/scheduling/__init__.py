@@ -13,6 +13,7 @@ from flask import current_app
 
 from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
+from kepweb.scheduling.documents import DocumentsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
@@ -28,6 +29,7 @@ class Clients:
     availability: AvailabilityClient
     holds: HoldsClient
     bookings: BookingsClient
+    documents: DocumentsClient
     needs_profiles: NeedsProfilesClient
     invitations: InvitationsClient
     staff: StaffClient
@@ -38,6 +40,7 @@ def init_app(app):
     app.extensions["scheduling"] = Clients(
         categories=CategoriesClient(config), places=PlacesClient(config), procedures=ProceduresClient(config),
         availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
+        documents=DocumentsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
         staff=StaffClient(config),
     )

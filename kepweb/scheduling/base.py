@@ -77,11 +77,12 @@ class ApiClient:
         self.http = _session(retries)  # idempotent calls
         self.http_once = _session(0)   # everything else
 
-    def _headers(self, citizen_tax_id=None, idempotency_key=None, staff_subject=None) -> dict:
+    def _headers(self, citizen_tax_id=None, idempotency_key=None, staff_subject=None,
+                 accept="application/json") -> dict:
         if citizen_tax_id and staff_subject:
             # One request acts for one person: a citizen or a member of the KEP staff, never both.
             raise ValueError("a request acts for a citizen or for a staff member, not both")
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": accept}
         if citizen_tax_id:
             headers["X-Citizen-Tax-Id"] = citizen_tax_id
         if staff_subject:
@@ -91,21 +92,25 @@ class ApiClient:
         return headers
 
     def request(self, method: str, path: str, *, citizen_tax_id=None, idempotency_key=None, staff_subject=None,
-                **kwargs):
+                accept=None, **kwargs):
+        """The answer's JSON object (None for 204); with `accept` (media types other than JSON),
+        the `requests.Response` of a success, whose body is in that type."""
         idempotent = method == "GET" or (method == "POST" and idempotency_key)
         session = self.http if idempotent else self.http_once
         try:
             response = session.request(
                 method, f"{self.base_url}{path}", timeout=self.timeout,
-                headers=self._headers(citizen_tax_id, idempotency_key, staff_subject), **kwargs,
+                headers=self._headers(citizen_tax_id, idempotency_key, staff_subject,
+                                      f"{accept}, application/problem+json" if accept else "application/json"),
+                **kwargs,
             )
         except requests.RequestException as error:
             # The path only: never query strings or bodies, which may carry personal data.
             log.warning("scheduling API %s %s failed: %s", method, path.split("?")[0], type(error).__name__)
             raise SchedulingUnavailable(type(error).__name__) from error
-        return self._decode(method, path, response)
+        return self._decode(method, path, response, accept)
 
-    def _decode(self, method, path, response):
+    def _decode(self, method, path, response, accept=None):
         where = path.split("?")[0]
         if response.status_code >= 500:
             log.warning("scheduling API %s %s answered %s", method, where, response.status_code)
@@ -113,6 +118,11 @@ class ApiClient:
         if response.status_code == 204:
             return None
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if accept and response.status_code < 300:
+            if content_type not in {media_type.strip() for media_type in accept.split(",")}:
+                log.warning("scheduling API %s %s answered %s", method, where, content_type or "no content type")
+                raise SchedulingUnavailable(f"not {accept}")
+            return response
         if content_type not in ("application/json", "application/problem+json"):
             log.warning("scheduling API %s %s answered %s", method, where, content_type or "no content type")
             raise SchedulingUnavailable("not JSON")

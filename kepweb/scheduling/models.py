@@ -235,6 +235,35 @@ class CallResult:
         return cls(name=str(raw["name"]), media_type=str(raw["media_type"]), size=int(raw["size"]),
                    delivery=str(raw["delivery"]), state=raw["state"], post_record=raw.get("post_record"),
                    at=parse_moment(raw["at"]), delivered_at=_moment_or_none(raw.get("delivered_at")))
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A supporting document the service keeps for the KEP (its content is fetched apart)."""
+
+    id: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+    @classmethod
+    def parse(cls, raw) -> Document:
+        if raw["media_type"] not in DOCUMENT_TYPES:
+            raise ValueError("unknown document type")
+        return cls(id=str(raw["id"]), name=str(raw["name"]), media_type=raw["media_type"], size=int(raw["size"]),
+                   sha256=str(raw["sha256"]), uploaded_at=parse_moment(raw["uploaded_at"]))
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    """A document's bytes as the API sent them, with the type it found in them."""
+
+    name: str
+    media_type: str
+    content: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -255,6 +284,7 @@ class Booking:
     sound_only_allowed: bool = False  # art. 6.3: only after a passed identity check
     outcome: CallOutcome | None = None
     result: CallResult | None = None
+    documents: tuple[Document, ...] = ()  # the supporting documents the KEP has, oldest first
 
     @classmethod
     def parse(cls, raw) -> Booking:
@@ -276,6 +306,7 @@ class Booking:
             identity_check=raw.get("identity_check", "not_done"),
             sound_only_allowed=raw.get("sound_only_allowed") is True,
             outcome=CallOutcome.parse(raw.get("outcome")), result=CallResult.parse(raw.get("result")),
+            documents=tuple(Document.parse(item) for item in raw.get("documents") or ()),
         )
 
 

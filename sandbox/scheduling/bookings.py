@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from sandbox.scheduling import calendar_rules, call_records, invitations
+from sandbox.scheduling import calendar_rules, call_records, documents, invitations
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.catalogue import slot_minutes
 from sandbox.scheduling.interpreters import booking_interpreter, needs_interpreter
@@ -392,6 +392,7 @@ class Scheduling:
             "interpreter": booking_interpreter(connection, row["interpreter_id"]),
             **details,
             "invitations": invitations.summaries(connection, row["id"]),
+            "documents": documents.documents_of(connection, row["id"]),
             **call_records.citizen_view(connection, row),
             "created": iso(row["created"]),
             "updated": iso(row["updated"]),

@@ -116,6 +116,13 @@ CREATE TABLE IF NOT EXISTS needs_profiles (
     citizen TEXT PRIMARY KEY, needs TEXT NOT NULL, third_person TEXT, other_needs TEXT NOT NULL DEFAULT '',
     updated INTEGER NOT NULL
 );
+-- Supporting documents a citizen sends for a booking, for the KEP (sandbox/scheduling/documents.py):
+-- at most 3 a booking, the same content (sha256) kept once.
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, booking_id INTEGER NOT NULL REFERENCES bookings(id), name TEXT NOT NULL,
+    media_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, content BLOB NOT NULL,
+    created INTEGER NOT NULL, UNIQUE (booking_id, sha256)
+);
 -- Article 7.2: access is logged and traceable; the citizen appears only as a keyed hash (`actor`),
 -- a staff member by their subject and role at the time (`actor` is then '').
 CREATE TABLE IF NOT EXISTS access_log (

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sandbox.scheduling import (
     admin,
+    documents,
     interpreter_admin,
     invitations,
     mailer,
@@ -226,6 +227,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     needs_profiles.register(app, scheduling, citizen)
     staff.register(app, scheduling)
     staff_calls.register(app, scheduling)
+    documents.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------
 

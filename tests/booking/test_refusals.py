@@ -16,6 +16,7 @@ import logging
 import re
 from contextlib import contextmanager
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,21 @@ def view(client, _slot, booking):
     return client.client.get(f"/appointments/{booking.reference}")
 
 
+def add_document(client, _slot, booking):
+    token = client.csrf_token(f"/appointments/{booking.reference}")
+    return client.client.post(f"/appointments/{booking.reference}/documents", content_type="multipart/form-data",
+                              data={"csrf_token": token, "file": [(BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")]})
+
+
+def remove_document(client, _slot, booking):
+    return send(client, f"/appointments/{booking.reference}/documents/a-document/remove", {},
+                token_from=f"/appointments/{booking.reference}")
+
+
+def download_document(client, _slot, booking):
+    return client.client.get(f"/appointments/{booking.reference}/documents/a-document")
+
+
 ACTIONS = {
     # action: (how, API method, API path, the field a validation problem names, the table)
     "browse": (browse, "GET", r"/availability/", "procedure", refusals.WIZARD),
@@ -169,6 +185,9 @@ ACTIONS = {
     "reschedule": (reschedule, "POST", r"/holds$", "start", refusals.APPOINTMENTS),
     "cancel": (cancel, "POST", r"/cancel$", None, refusals.APPOINTMENTS),
     "view": (view, "GET", r"/bookings/KEP", None, refusals.APPOINTMENTS),
+    "add_document": (add_document, "POST", r"/documents$", "file", refusals.APPOINTMENTS),
+    "remove_document": (remove_document, "DELETE", r"/documents/", None, refusals.APPOINTMENTS),
+    "download_document": (download_document, "GET", r"/documents/", None, refusals.APPOINTMENTS),
 }
 
 
@@ -192,6 +211,9 @@ DOCUMENTED = {
                    "idempotency_conflict"},
     "cancel": {"not_found", "not_allowed"},
     "view": {"not_found"},
+    "add_document": {"not_found", "not_allowed", "validation"},
+    "remove_document": {"not_found", "not_allowed"},
+    "download_document": {"not_found"},
 }
 
 
