@@ -181,7 +181,12 @@ def download(scheduling, citizen: str, reference: str, document_id: str):
         booking = scheduling._own_booking(connection, citizen, reference)
         row = _own_document(connection, booking, document_id)
         scheduling.log(connection, citizen, "document.download", reference)
-    # The sniffed type, never guessed again by the browser, saved rather than shown, and never cached.
+    return document_response(row)
+
+
+def document_response(row) -> Response:
+    """A kept document: the sniffed type, never guessed again by the browser, saved rather than shown,
+    and never cached. For the citizen's download and the KEP staff's alike."""
     return Response(bytes(row["content"]), mimetype=row["media_type"], headers={
         "Content-Disposition": (f'attachment; filename="{ascii_name(row["name"], row["media_type"])}";'
                                 f" filename*=UTF-8''{quote(row['name'], safe='')}"),

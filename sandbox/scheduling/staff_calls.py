@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 from flask import Response, request
 
-from sandbox.scheduling import call_records, invitations, staff
+from sandbox.scheduling import call_records, documents, invitations, staff
 from sandbox.scheduling.calendar_rules import at_athens, athens_day
 from sandbox.scheduling.problems import Problem, field_error
 
@@ -44,6 +44,7 @@ def call_view(connection, row, *, full: bool) -> dict:
         "other_needs": details.get("other_needs") or "",
         "delivery": details["delivery"]["method"],
         "id_document": details["id_document"],
+        "documents": documents.documents_of(connection, row["id"]),
         "identity_check": _check_view(call_records.identity_check(connection, row["id"])),
         "outcome": _outcome(row),
         "result": _result(connection, row["id"]),
@@ -155,6 +156,15 @@ def register(app, scheduling) -> None:
         name = upload.filename if upload else ""
         return act(reference, "staff.result", call_records.store_result, name, content,
                    request.form.get("post_record", "")), 201
+
+    @app.get("/v1/staff/calls/<reference>/documents/<document_id>")
+    def staff_document(reference, document_id):
+        with database.write() as connection:
+            member = staff.current_staff(connection)
+            row = staff.visible_booking(connection, member, reference)
+            document = documents._own_document(connection, row, document_id)
+            scheduling.log_staff_action(connection, member, "staff.document_download", reference)
+        return documents.document_response(document)
 
     @app.get("/v1/staff/calls/<reference>/result")
     def staff_result_file(reference):

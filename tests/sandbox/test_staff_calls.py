@@ -98,3 +98,18 @@ def test_a_failed_check_forbids_sound_only_and_serving(api, bookings):  # noqa: 
 def test_the_window_is_checked(api, bookings):  # noqa: F811
     assert as_staff(api, "chania-employee", "GET", "/calls?from=yesterday").status_code == 422
     assert as_staff(api, "chania-employee", "GET", "/calls?days=15").status_code == 422
+
+
+def test_the_employee_opens_the_citizens_documents_and_another_kep_cannot(api, bookings):  # noqa: F811
+    reference = bookings["mine"]
+    sent = api.client.post(f"/v1/bookings/{reference}/documents", data={"file": (io.BytesIO(PDF), "ΑΦΜ.pdf")},
+                           content_type="multipart/form-data",
+                           headers={"Authorization": f"Bearer {FRONTEND}", "X-Citizen-Tax-Id": "094014201"})
+    assert sent.status_code == 201, sent.json
+    call = as_staff(api, "chania-employee", "GET", f"/calls/{reference}").json
+    [document] = call["documents"]
+    opened = as_staff(api, "chania-employee", "GET", f"/calls/{reference}/documents/{document['id']}")
+    assert opened.status_code == 200 and opened.data == PDF
+    assert opened.headers["Content-Disposition"].startswith("attachment")
+    assert as_staff(api, "rhodes-employee", "GET", f"/calls/{reference}/documents/{document['id']}").status_code == 404
+    assert any(entry["action"] == "staff.document_download" for entry in access_log(api))
