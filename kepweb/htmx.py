@@ -15,7 +15,7 @@ cache hands a fragment to a full load.
 
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template
+from flask import current_app, make_response, redirect, render_template
 from htmx_flask import Htmx, request
 from jinja2_fragments.flask import render_block
 
@@ -23,7 +23,7 @@ htmx = Htmx()
 
 # htmx targets we answer with a block of the page template. The target id and
 # the block name are the same word, which keeps templates and views in step.
-FRAGMENT_TARGETS = frozenset({"search-results"})
+FRAGMENT_TARGETS = frozenset({"search-results", "staff-calls"})
 # Boosted steps swap <main> itself (outerHTML, with data-hx-select="#main-content",
 # which finds it in the short answer as it would in a whole page).
 MAIN_TARGET = "main-content"
@@ -39,6 +39,22 @@ def requested_fragment() -> str | None:
         return None
     target = request.htmx.target
     return target if target in FRAGMENT_TARGETS else None
+
+
+def is_background_refresh() -> bool:
+    """A refresh the page asks for by itself (the staff's list of calls, every minute): not the person
+    doing something, so it must not keep their session alive."""
+    return is_htmx_request() and request.headers.get("X-Kepweb-Refresh") == "1"
+
+
+def redirect_whole_page(url: str):
+    """Go to `url`: an htmx request is told to load it as a whole page (HX-Redirect), not to swap it
+    into the part of the page it was refreshing; any other request gets a 303."""
+    if is_htmx_request():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
 
 
 def swaps_main_only() -> bool:

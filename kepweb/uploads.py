@@ -205,3 +205,18 @@ def _read_at_most(stream: BinaryIO, limit: int) -> bytes:
             break
         content += chunk
     return bytes(content)
+
+
+def attachment_response(name: str, media_type: str, content: bytes):
+    """A kept file as a download: saved rather than shown, its type never guessed again by the browser,
+    never cached; the name in ASCII for old browsers and in full (RFC 6266) for the rest."""
+    from urllib.parse import quote
+
+    from flask import Response
+
+    fallback = safe_name(name, media_type)
+    return Response(content, mimetype=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
@@ -23,7 +22,7 @@ from kepweb.i18n import ATHENS, slot_label
 from kepweb.scheduling import NotFound, SchedulingProblem, clients
 from kepweb.security import per_view_policy
 from kepweb.time_picker import Query, TimeForm, choose
-from kepweb.uploads import MAX_FILES, check_uploads, describe_size, safe_name
+from kepweb.uploads import MAX_FILES, attachment_response, check_uploads, describe_size
 
 log = logging.getLogger(__name__)
 appointments = Blueprint("appointments", __name__)
@@ -232,12 +231,7 @@ def add_document(reference):
 def download_document(reference, document_id):
     """The citizen's own document, saved rather than shown, never cached."""
     document = clients().documents.download(current_citizen().tax_id, reference, document_id)
-    fallback = safe_name(document.name, document.media_type)
-    return Response(document.content, mimetype=document.media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.name, safe='')}",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store",
-    })
+    return attachment_response(document.name, document.media_type, document.content)
 
 
 @appointments.post("/appointments/<reference>/documents/<document_id>/remove")

@@ -16,8 +16,10 @@ import time
 from pathlib import Path
 
 from cachelib import FileSystemCache
-from flask import current_app, redirect, request, session, url_for
+from flask import current_app, request, session, url_for
 from flask_session import Session
+
+from kepweb.htmx import is_background_refresh, redirect_whole_page
 
 server_sessions = Session()
 
@@ -62,8 +64,9 @@ def enforce_idle_timeout():
         return None
     if time.time() - session.get(LAST_SEEN, 0) > idle_limit():
         renew_session()
-        return redirect(url_for(EXPIRED_PAGES[kind]), code=303)
-    session[LAST_SEEN] = time.time()
+        return redirect_whole_page(url_for(EXPIRED_PAGES[kind]))
+    if not is_background_refresh():  # a page refreshing itself is not the person being active
+        session[LAST_SEEN] = time.time()
     return None
 
 

@@ -17,6 +17,7 @@ from kepweb.scheduling.documents import DocumentsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
+from kepweb.scheduling.staff_calls import StaffCallsClient
 
 __all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
 
@@ -33,6 +34,7 @@ class Clients:
     needs_profiles: NeedsProfilesClient
     invitations: InvitationsClient
     staff: StaffClient
+    staff_calls: StaffCallsClient
 
 
 def init_app(app):
@@ -42,7 +44,7 @@ def init_app(app):
         availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
         documents=DocumentsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
-        staff=StaffClient(config),
+        staff=StaffClient(config), staff_calls=StaffCallsClient(config),
     )
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from werkzeug.http import parse_options_header
+
 from kepweb.scheduling.base import ApiClient
 from kepweb.scheduling.models import (
     BOOKING_STATUSES,
+    DOCUMENT_TYPES,
     CallOutcome,
     CallResult,
+    Document,
+    DocumentContent,
     Invitation,
     LocalText,
     parse_list,
@@ -55,6 +60,7 @@ class StaffCall:
     needs: tuple[str, ...]
     interpreter_name: str | None
     invitations: tuple[Invitation, ...]
+    documents: tuple[Document, ...]
     other_needs: str
     delivery: str
     id_document: str
@@ -78,6 +84,7 @@ class StaffCall:
             procedure_title=LocalText.parse(raw["procedure"]["title"]), needs=tuple(raw["needs"]),
             interpreter_name=str(raw["interpreter"]["name"]) if raw.get("interpreter") else None,
             invitations=tuple(Invitation.parse(item) for item in raw.get("invitations") or ()),
+            documents=tuple(Document.parse(item) for item in raw.get("documents") or ()),
             other_needs=str(raw.get("other_needs") or ""), delivery=str(raw["delivery"]),
             id_document=str(raw["id_document"]), identity_check=IdentityCheck.parse(raw.get("identity_check")),
             outcome=CallOutcome.parse(raw.get("outcome")), result=CallResult.parse(raw.get("result")),
@@ -113,3 +120,16 @@ class StaffCallsClient(ApiClient):
         return parse_one(self.post(f"/staff/calls/{reference}/result", staff_subject=staff_subject,
                                    files={"file": (name, content, media_type)}, data={"post_record": post_record}),
                          StaffCall.parse)
+
+    def document(self, staff_subject: str, reference: str, document_id: str) -> DocumentContent:
+        return self._file(f"/staff/calls/{reference}/documents/{document_id}", staff_subject)
+
+    def result_file(self, staff_subject: str, reference: str) -> DocumentContent:
+        return self._file(f"/staff/calls/{reference}/result", staff_subject)
+
+    def _file(self, path: str, staff_subject: str) -> DocumentContent:
+        response = self.get(path, staff_subject=staff_subject, accept=", ".join(DOCUMENT_TYPES))
+        _disposition, options = parse_options_header(response.headers.get("Content-Disposition", ""))
+        return DocumentContent(name=options.get("filename") or "document",
+                               media_type=response.headers["Content-Type"].split(";")[0].strip(),
+                               content=response.content)

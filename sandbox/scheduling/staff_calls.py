@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date, time, timedelta
 
-from flask import Response, request
+from flask import request
 
 from sandbox.scheduling import call_records, documents, invitations, staff
 from sandbox.scheduling.calendar_rules import at_athens, athens_day
@@ -175,13 +175,5 @@ def register(app, scheduling) -> None:
             if stored is None:
                 raise Problem("not_found", detail="No result yet.")
             scheduling.log_staff_action(connection, member, "staff.result_download", reference)
-        return file_response(stored)
+        return documents.document_response(stored)
 
-
-def file_response(stored) -> Response:
-    """A stored file, as a download the browser never runs or sniffs."""
-    response = Response(stored["content"], mimetype=stored["media_type"])
-    response.headers["Content-Disposition"] = f'attachment; filename="{stored["name"]}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -84,7 +84,14 @@
       }).catch(function () { form.submit(); });
     });
     // Every htmx request to the server counts as activity there: start again.
-    if (lifetime) { document.addEventListener("htmx:afterRequest", function () { schedule(lifetime); }); }
+    // A list that refreshes itself ([data-background-refresh]) is not the person: it keeps no session alive.
+    if (lifetime) {
+      document.addEventListener("htmx:afterRequest", function (event) {
+        var source = event.detail && event.detail.elt;
+        if (source && source.closest && source.closest("[data-background-refresh]")) { return; }
+        schedule(lifetime);
+      });
+    }
     schedule(parseInt(warning.getAttribute("data-seconds-left"), 10));
   }
 
