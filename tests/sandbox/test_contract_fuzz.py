@@ -434,3 +434,37 @@ def test_a_booking_with_other_scripts_digits_is_refused(contract, contact):
     else:
         answers["contact"]["phone"] = contact["phone"]
     contract("POST", "/bookings", body=answers, status=422)
+
+
+def test_the_staff_statistics_keep_the_contract(contract, clock):
+    from datetime import datetime
+
+    def statistics(subject, status, **query):
+        return contract("GET", "/staff/statistics", citizen=None, headers={"X-Staff-Subject": subject},
+                        query=query, status=status)
+
+    period = {"from": BOOKED[:10], "to": BOOKED[:10]}
+    answer = statistics(STAFF_ADMIN, 200, **period)
+    megisti = next(kep for kep in answer["keps"] if kep["kep"]["id"] == "kep-megisti-1")
+    assert megisti["categories"][0]["awaiting_outcome"] == 1 and megisti["first_free"]["wait_days"] >= 0
+    assert statistics(HEAD, 200, **period)["keps"][0]["kep"]["id"] == "kep-chania-1"
+    assert statistics(HEAD, 200)["total"]["average_days_to_appointment"] is None  # the default period: nothing
+    assert statistics(EMPLOYEE, 404, **period)["code"] == "not_found"
+    assert statistics(NO_ROLE, 403, **period)["code"] == "forbidden"
+    statistics("unknown-subject", 404)
+    assert set(statistics(STAFF_ADMIN, 422, **{"from": "2026-12-02", "to": "2026-12-01"})["errors"]) == {"to"}
+    statistics(STAFF_ADMIN, 422, **{"from": "9999-12-31"})
+    contract("GET", "/staff/statistics", citizen=MARIA, headers={"X-Staff-Subject": HEAD}, status=401)
+
+    # The booking served: its row counts it so, with the wait from booking to appointment.
+    clock.now = datetime.fromisoformat(BOOKED.replace("Z", "+00:00"))
+    one = {"reference": REFERENCE}
+    contract("POST", "/staff/calls/{reference}/identity-check", citizen=None, path_parameters=one,
+             headers={"X-Staff-Subject": STAFF_ADMIN}, status=201,
+             body={"document_kind": "identity_card", "document_number": "ΑΚ123456", "shown_on_camera": True,
+                   "matches_person": True})
+    contract("POST", "/staff/calls/{reference}/outcome", citizen=None, path_parameters=one,
+             headers={"X-Staff-Subject": STAFF_ADMIN}, status=201, body={"outcome": "served", "protocol_number": "1"})
+    row = next(kep for kep in statistics(STAFF_ADMIN, 200, **period)["keps"]
+               if kep["kep"]["id"] == "kep-megisti-1")["categories"][0]
+    assert row["served"] == 1 and row["average_days_to_appointment"] == 1.0  # 30 Nov 08:00 to 1 Dec 09:00
