@@ -18,6 +18,7 @@ from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
 from kepweb.scheduling.staff_calls import StaffCallsClient
+from kepweb.scheduling.staff_statistics import StaffStatisticsClient
 
 __all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
 
@@ -35,6 +36,7 @@ class Clients:
     invitations: InvitationsClient
     staff: StaffClient
     staff_calls: StaffCallsClient
+    staff_statistics: StaffStatisticsClient
 
 
 def init_app(app):
@@ -45,6 +47,7 @@ def init_app(app):
         documents=DocumentsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
         staff=StaffClient(config), staff_calls=StaffCallsClient(config),
+        staff_statistics=StaffStatisticsClient(config),
     )
 
 
