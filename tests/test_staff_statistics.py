@@ -121,6 +121,9 @@ def test_an_administrator_sees_every_kep(client_request, client, known):
     assert row_of(by_kep, "KEP of the Municipality of Rhodes", "All categories")[0] == "1"
     waits = page.find("table", id="first-free").tbody.find_all("tr")
     assert len(waits) > 100  # every KEP that takes bookings
+    assert "2 KEPs had appointments in the period." in text_of(page.main)
+    quiet = client_request.get("/staff/statistics?from=2020-01-01&to=2020-01-31")
+    assert not quiet.find("table", id="by-kep") and "No KEP had appointments in the period." in text_of(quiet.main)
 
 
 def test_the_average_wait_from_booking_to_appointment_is_shown_in_days(client_request, client, known,
