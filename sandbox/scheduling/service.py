@@ -20,6 +20,7 @@ from sandbox.scheduling import (
     retention,
     staff,
     staff_calls,
+    staff_operations,
 )
 from sandbox.scheduling.availability import Availability
 from sandbox.scheduling.bookings import Scheduling, iso
@@ -227,6 +228,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     needs_profiles.register(app, scheduling, citizen)
     staff.register(app, scheduling)
     staff_calls.register(app, scheduling)
+    staff_operations.register(app, scheduling)
     documents.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------
