@@ -14,6 +14,7 @@ from flask import current_app
 from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.documents import DocumentsClient
+from kepweb.scheduling.operations import OperationsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
@@ -35,6 +36,7 @@ class Clients:
     invitations: InvitationsClient
     staff: StaffClient
     staff_calls: StaffCallsClient
+    operations: OperationsClient
 
 
 def init_app(app):
@@ -44,7 +46,7 @@ def init_app(app):
         availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
         documents=DocumentsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
-        staff=StaffClient(config), staff_calls=StaffCallsClient(config),
+        staff=StaffClient(config), staff_calls=StaffCallsClient(config), operations=OperationsClient(config),
     )
 
 
