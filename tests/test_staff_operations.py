@@ -5,7 +5,7 @@ appointments were moved (to when), given to a colleague, or cancelled, and the c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -170,6 +170,22 @@ def test_an_administrator_closes_a_day_for_one_kep_they_choose(client_request, c
     # "Change it" goes back to the form with the answers kept.
     again = client_request.get("/staff/closed-days/new?change=1")
     assert again.find("input", id="day")["value"] == "24/12/2099"
+
+
+def test_a_refusal_at_the_check_is_said_at_the_form_with_the_answers_kept(client_request, client, sandbox_clock):
+    from datetime import timedelta
+
+    from kepweb.i18n import ATHENS as FRONTEND_ZONE
+
+    sign_in_staff(client, "chania-head")
+    tomorrow = datetime.now(FRONTEND_ZONE).date() + timedelta(days=1)
+    client_request.post("/staff/closed-days/new", {"day": typed(tomorrow), "reason": "Απεργία"}, expected_status=303)
+    sandbox_clock.behind = -timedelta(days=3)  # for the API, that day has passed meanwhile
+    answer = client.get("/staff/changes/check")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/staff/closed-days/new?change=1"
+    page = client_request.get(answer.headers["Location"])
+    assert "The change was not made: Choose today or a later date" in text_of(page.select_one("[role=alert]"))
+    assert page.find("input", id="reason")["value"] == "Απεργία"
 
 
 def test_a_head_cannot_reopen_another_keps_day(client, scheduling_api):

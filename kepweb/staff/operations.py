@@ -226,18 +226,21 @@ def check_change():
     if not change:  # confirmed already (a second click, or the back button), or never asked
         return redirect(url_for("staff.change_result" if session.get(SETTLED) else "staff.home"), code=303)
     kind = KINDS[change["kind"]]
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST":
             answer = kind.apply(change)
-        except NotFound:
-            raise
-        except SchedulingProblem as problem:
-            flash(_("The change was not made: %(reason)s", reason=refusal_words(problem)), refusals.NOTICE)
-            return redirect(kind.back(change), code=303)
+        else:
+            bookings = kind.impact(change)
+    except NotFound:
+        raise
+    except SchedulingProblem as problem:  # e.g. the day has passed since the form was sent: said at the form
+        flash(_("The change was not made: %(reason)s", reason=refusal_words(problem)), refusals.NOTICE)
+        return redirect(kind.back(change), code=303)
+    if request.method == "POST":
         session.pop(CHANGE, None)
         return _settled(change, answer)
     return render_page("staff/check_change.html", page_title=kind.check_title(change), change=change,
-                       kind=kind, sentences=change_sentences(change), bookings=kind.impact(change))
+                       kind=kind, sentences=change_sentences(change), bookings=bookings)
 
 
 def refusal_words(problem: SchedulingProblem) -> str:
@@ -465,8 +468,14 @@ def remove_period(kep_id, employee_id):
         flash(_("That period had already changed. Check the availability below."), refusals.NOTICE)
         return redirect(url_for("staff.employee", kep_id=kep_id, employee_id=employee_id), code=303)
     periods = [period.as_request() for period in found.availability if period is not removed]
-    return _propose(_employee_change(detail, found, "availability", {"availability": periods},
-                                     removed=removed.as_request()))
+    try:
+        return _propose(_employee_change(detail, found, "availability", {"availability": periods},
+                                         removed=removed.as_request()))
+    except NotFound:
+        raise
+    except SchedulingProblem as problem:
+        flash(_("The change was not made: %(reason)s", reason=refusal_words(problem)), refusals.NOTICE)
+        return redirect(url_for("staff.employee", kep_id=kep_id, employee_id=employee_id), code=303)
 
 
 @staff.post("/keps/<kep_id>/employees/<employee_id>/absences")
