@@ -14,6 +14,7 @@ from flask import current_app
 from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.documents import DocumentsClient
+from kepweb.scheduling.operations import OperationsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
@@ -37,6 +38,7 @@ class Clients:
     staff: StaffClient
     staff_calls: StaffCallsClient
     staff_statistics: StaffStatisticsClient
+    operations: OperationsClient
 
 
 def init_app(app):
@@ -47,7 +49,7 @@ def init_app(app):
         documents=DocumentsClient(config),
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
         staff=StaffClient(config), staff_calls=StaffCallsClient(config),
-        staff_statistics=StaffStatisticsClient(config),
+        staff_statistics=StaffStatisticsClient(config), operations=OperationsClient(config),
     )
 
 

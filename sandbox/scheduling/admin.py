@@ -44,7 +44,8 @@ def keps_view(connection, municipality_id=None, include_inactive=False) -> list[
     ]
 
 
-def _hours(checker: Checker, value, field) -> list[dict]:
+def hours_of(checker: Checker, value, field="opening_hours") -> list[dict]:
+    """A KEP's opening hours, each {weekday, opens, closes}; a message per item that is not valid."""
     if not isinstance(value, list):
         checker.fail(field, "Δώστε λίστα ωραρίου", "Give a list of hours")
         return []
@@ -57,6 +58,46 @@ def _hours(checker: Checker, value, field) -> list[dict]:
             continue
         result.append({"weekday": item["weekday"], "opens": item["opens"], "closes": item["closes"]})
     return result
+
+
+def availability_periods(checker: Checker, periods, field="availability") -> list[tuple]:
+    """An employee's availability periods, each (valid_from, valid_to, weekday or None, starts, ends, workstation)."""
+    clean = []
+    if not isinstance(periods, list):
+        checker.fail(field, "Δώστε λίστα περιόδων", "Give a list of periods")
+        periods = []
+    for index, item in enumerate(periods):
+        try:
+            valid_from = date.fromisoformat(item["valid_from"])
+            valid_to = date.fromisoformat(item["valid_to"])
+            weekday = item.get("weekday")
+            # type() and not isinstance(): true and false are ints to Python, not weekdays.
+            assert weekday is None or (type(weekday) is int and 0 <= weekday <= 6)
+            assert HHMM.match(item["starts"]) and HHMM.match(item["ends"]) and item["starts"] < item["ends"]
+            assert valid_from <= valid_to
+            workstation = item.get("workstation")
+            assert workstation is None or (isinstance(workstation, str) and len(workstation) <= 100)
+        except (KeyError, TypeError, ValueError, AssertionError):
+            checker.fail(f"{field}[{index}]", "Μη έγκυρη περίοδος", "Not a valid period")
+            continue
+        clean.append((valid_from.isoformat(), valid_to.isoformat(), weekday, item["starts"], item["ends"],
+                      str(workstation or "")))
+    return clean
+
+
+def replace_availability(connection, employee_id: str, periods: list[tuple]) -> None:
+    connection.execute("DELETE FROM employee_availability WHERE employee_id=?", (employee_id,))
+    for period in periods:
+        connection.execute(
+            "INSERT INTO employee_availability (employee_id, valid_from, valid_to, weekday, starts, ends,"
+            " workstation) VALUES (?,?,?,?,?,?,?)", (employee_id, *period))
+
+
+def replace_hours(connection, kep_id: str, hours: list[dict]) -> None:
+    connection.execute("DELETE FROM kep_hours WHERE kep_id=?", (kep_id,))
+    for item in hours:
+        connection.execute("INSERT INTO kep_hours VALUES (?,?,?,?)",
+                           (kep_id, item["weekday"], item["opens"], item["closes"]))
 
 
 def register(app, scheduling):
@@ -88,15 +129,12 @@ def register(app, scheduling):
     @app.put("/v1/admin/keps/<kep_id>/hours")
     def set_kep_hours(kep_id):
         checker = Checker(json_body())
-        hours = _hours(checker, checker.data.get("opening_hours"), "opening_hours")
+        hours = hours_of(checker, checker.data.get("opening_hours"), "opening_hours")
         checker.raise_if_any()
         with database.write() as connection:
             if not connection.execute("SELECT 1 FROM keps WHERE id=?", (kep_id,)).fetchone():
                 raise Problem("not_found")
-            connection.execute("DELETE FROM kep_hours WHERE kep_id=?", (kep_id,))
-            for item in hours:
-                connection.execute("INSERT INTO kep_hours VALUES (?,?,?,?)",
-                                   (kep_id, item["weekday"], item["opens"], item["closes"]))
+            replace_hours(connection, kep_id, hours)
             return {"keps": [k for k in keps_view(connection, include_inactive=True) if k["id"] == kep_id]}
 
     @app.get("/v1/admin/keps/<kep_id>/employees")
@@ -115,33 +153,12 @@ def register(app, scheduling):
     @app.put("/v1/admin/employees/<employee_id>/availability")
     def set_employee_availability(employee_id):
         checker = Checker(json_body())
-        periods = checker.data.get("availability")
-        clean = []
-        if not isinstance(periods, list):
-            checker.fail("availability", "Δώστε λίστα περιόδων", "Give a list of periods")
-            periods = []
-        for index, item in enumerate(periods):
-            try:
-                valid_from = date.fromisoformat(item["valid_from"])
-                valid_to = date.fromisoformat(item["valid_to"])
-                weekday = item.get("weekday")
-                assert weekday is None or weekday in range(7)
-                assert HHMM.match(item["starts"]) and HHMM.match(item["ends"]) and item["starts"] < item["ends"]
-                assert valid_from <= valid_to
-            except (KeyError, TypeError, ValueError, AssertionError):
-                checker.fail(f"availability[{index}]", "Μη έγκυρη περίοδος", "Not a valid period")
-                continue
-            clean.append((valid_from.isoformat(), valid_to.isoformat(), weekday, item["starts"], item["ends"],
-                          str(item.get("workstation") or "")))
+        clean = availability_periods(checker, checker.data.get("availability"))
         checker.raise_if_any()
         with database.write() as connection:
             if not connection.execute("SELECT 1 FROM employees WHERE id=?", (employee_id,)).fetchone():
                 raise Problem("not_found")
-            connection.execute("DELETE FROM employee_availability WHERE employee_id=?", (employee_id,))
-            for period in clean:
-                connection.execute(
-                    "INSERT INTO employee_availability (employee_id, valid_from, valid_to, weekday, starts, ends,"
-                    " workstation) VALUES (?,?,?,?,?,?,?)", (employee_id, *period))
+            replace_availability(connection, employee_id, clean)
         return {"employee_id": employee_id, "periods": len(clean)}
 
     @app.post("/v1/admin/keps")
@@ -157,7 +174,7 @@ def register(app, scheduling):
         if values["postcode"] and not POSTCODE.match(values["postcode"]):
             checker.fail("postcode", "Ο ταχυδρομικός κώδικας έχει 5 ψηφία", "A postcode has 5 digits")
         phone = checker.text(data, "phone", "phone", required=False)
-        hours = _hours(checker, data.get("opening_hours", []), "opening_hours")
+        hours = hours_of(checker, data.get("opening_hours", []), "opening_hours")
         employees = data.get("employees", 1)
         if not isinstance(employees, int) or not 1 <= employees <= 50:
             checker.fail("employees", "Από 1 έως 50 υπάλληλοι", "From 1 to 50 employees")

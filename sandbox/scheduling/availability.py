@@ -74,7 +74,8 @@ class Availability:
         return windows
 
     def _employees(self, kep_ids, day: date) -> dict[str, list[tuple[str, list[tuple[int, int]] | None]]]:
-        """Employees per KEP, each with their own availability on `day` (None: whenever the KEP is open)."""
+        """Employees per KEP, each with their own availability on `day` (None: whenever the KEP is open);
+        an employee absent that day is not one of them."""
         placeholders = ",".join("?" * len(kep_ids))
         employees = defaultdict(list)
         restricted = defaultdict(list)
@@ -87,9 +88,16 @@ class Availability:
             if row["valid_from"] <= day.isoformat() <= row["valid_to"] and row["weekday"] in (None, day.weekday()):
                 restricted[row["employee_id"]].append(
                     (at_athens(day, parse_hhmm(row["starts"])), at_athens(day, parse_hhmm(row["ends"]))))
+        # An employee away that day (an absence a head or an administrator recorded) takes no call.
+        absent = {row["employee_id"] for row in self.connection.execute(
+            f"SELECT a.employee_id FROM employee_absences a JOIN employees e ON e.id = a.employee_id"
+            f" WHERE e.kep_id IN ({placeholders}) AND a.first_day <= ? AND ? <= a.last_day",
+            (*kep_ids, day.isoformat(), day.isoformat()))}
         for row in self.connection.execute(
             f"SELECT id, kep_id FROM employees WHERE kep_id IN ({placeholders}) ORDER BY id", kep_ids,
         ):
+            if row["id"] in absent:
+                continue
             own = restricted[row["id"]] if row["id"] in restricted_ids else None
             employees[row["kep_id"]].append((row["id"], own))
         return employees

@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS employee_availability (
     starts TEXT NOT NULL, ends TEXT NOT NULL, workstation TEXT
 );
 CREATE INDEX IF NOT EXISTS employee_availability_employee ON employee_availability(employee_id);
+-- An employee's days off (leave, training, sickness), first and last day included: they take no call then.
+CREATE TABLE IF NOT EXISTS employee_absences (
+    id INTEGER PRIMARY KEY, employee_id TEXT NOT NULL REFERENCES employees(id),
+    first_day TEXT NOT NULL, last_day TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS employee_absences_employee ON employee_absences(employee_id, last_day);
 CREATE TABLE IF NOT EXISTS closed_days (
     day TEXT NOT NULL, kep_id TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (day, kep_id)

@@ -33,7 +33,7 @@ def hours_list(checker: Checker, value, field) -> list[tuple[int, str, str]]:
     return result
 
 
-def _interpreter(connection, interpreter_id) -> dict:
+def interpreter(connection, interpreter_id) -> dict:
     found = interpreters_view(connection, interpreter_id)
     if not found:
         raise Problem("not_found", detail="No such interpreter.")
@@ -56,11 +56,33 @@ def _upcoming_calls(connection, interpreter_id, now) -> list[int]:
     return [row["starts"] for row in rows]
 
 
-def _day(value) -> date:
+def day_of(value) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
         raise Problem("validation", errors={"date": field_error("Μη έγκυρη ημερομηνία", "Not a valid date")}) from None
+
+
+def set_hours(connection, interpreter_id: str, hours) -> dict:
+    """Replace their weekly hours; calls already booked stay, as with a KEP's hours. The interpreter, as now."""
+    interpreter(connection, interpreter_id)
+    _replace_hours(connection, interpreter_id, hours)
+    return interpreter(connection, interpreter_id)
+
+
+def close_day(connection, interpreter_id: str, day: date, reason: str, now: int) -> dict:
+    """Close one of their days; refused while they have a call that day (nothing here takes a call away)."""
+    interpreter(connection, interpreter_id)
+    if any(athens_day(starts) == day for starts in _upcoming_calls(connection, interpreter_id, now)):
+        raise Problem("not_allowed", detail="The interpreter has a call that day; move or cancel it first.")
+    connection.execute("INSERT OR REPLACE INTO interpreter_closed_days VALUES (?,?,?)",
+                       (interpreter_id, day.isoformat(), reason))
+    return {"date": day.isoformat(), "reason": reason}
+
+
+def open_day(connection, interpreter_id: str, day: str) -> None:
+    interpreter(connection, interpreter_id)
+    connection.execute("DELETE FROM interpreter_closed_days WHERE interpreter_id=? AND day=?", (interpreter_id, day))
 
 
 def register(app, scheduling):
@@ -88,7 +110,7 @@ def register(app, scheduling):
             connection.execute("INSERT INTO interpreters (id, name, email) VALUES (?,?,?)",
                                (interpreter_id, name, email))
             _replace_hours(connection, interpreter_id, hours)
-            return _interpreter(connection, interpreter_id), 201
+            return interpreter(connection, interpreter_id), 201
 
     @app.put("/v1/admin/interpreters/<interpreter_id>/hours")
     def set_interpreter_hours(interpreter_id):
@@ -97,15 +119,13 @@ def register(app, scheduling):
         hours = hours_list(checker, checker.data.get("hours"), "hours")
         checker.raise_if_any()
         with database.write() as connection:
-            _interpreter(connection, interpreter_id)
-            _replace_hours(connection, interpreter_id, hours)
-            return _interpreter(connection, interpreter_id)
+            return set_hours(connection, interpreter_id, hours)
 
     @app.delete("/v1/admin/interpreters/<interpreter_id>")
     def remove_interpreter(interpreter_id):
         # Marked inactive, not deleted: past bookings still name who interpreted.
         with database.write() as connection:
-            _interpreter(connection, interpreter_id)
+            interpreter(connection, interpreter_id)
             if _upcoming_calls(connection, interpreter_id, scheduling.now()):
                 raise Problem("not_allowed", detail="The interpreter has upcoming calls; move or cancel them first.")
             connection.execute("UPDATE interpreters SET active=0 WHERE id=?", (interpreter_id,))
@@ -114,22 +134,14 @@ def register(app, scheduling):
     @app.post("/v1/admin/interpreters/<interpreter_id>/closed-days")
     def close_interpreter_day(interpreter_id):
         checker = Checker(json_body())
-        day = _day(checker.data.get("date"))
+        day = day_of(checker.data.get("date"))
         reason = checker.text(checker.data, "reason", "reason", required=False)
         checker.raise_if_any()
         with database.write() as connection:
-            _interpreter(connection, interpreter_id)
-            calls = _upcoming_calls(connection, interpreter_id, scheduling.now())
-            if any(athens_day(starts) == day for starts in calls):
-                raise Problem("not_allowed", detail="The interpreter has a call that day; move or cancel it first.")
-            connection.execute("INSERT OR REPLACE INTO interpreter_closed_days VALUES (?,?,?)",
-                               (interpreter_id, day.isoformat(), reason))
-        return {"date": day.isoformat(), "reason": reason}, 201
+            return close_day(connection, interpreter_id, day, reason, scheduling.now()), 201
 
     @app.delete("/v1/admin/interpreters/<interpreter_id>/closed-days/<day>")
     def open_interpreter_day(interpreter_id, day):
         with database.write() as connection:
-            _interpreter(connection, interpreter_id)
-            connection.execute("DELETE FROM interpreter_closed_days WHERE interpreter_id=? AND day=?",
-                               (interpreter_id, day))
+            open_day(connection, interpreter_id, day)
         return "", 204

@@ -20,6 +20,7 @@ from sandbox.scheduling import (
     retention,
     staff,
     staff_calls,
+    staff_operations,
     statistics,
 )
 from sandbox.scheduling.availability import Availability
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     staff.register(app, scheduling)
     staff_calls.register(app, scheduling)
     statistics.register(app, scheduling)
+    staff_operations.register(app, scheduling)
     documents.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------

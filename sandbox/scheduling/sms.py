@@ -13,7 +13,8 @@ from typing import Protocol
 
 import requests
 
-SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "result", "moved_by_kep", "cancelled_by_kep")
+SMS_KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "result", "moved_by_kep", "cancelled_by_kep",
+             "moved_by_kep_change", "cancelled_by_kep_change")
 
 
 class SmsNotSent(Exception):

@@ -89,6 +89,7 @@ BINDINGS = {
     "query.procedure": "procedures", "body.procedure": "procedures",
     "path.employee_id": "employees", "path.interpreter_id": "interpreters",
     "query.date": "days", "query.from": "days", "query.to": "days", "path.day": "days", "body.date": "days",
+    "body.first_day": "days", "body.last_day": "days", "query.kep_id": "keps",
     "body.availability[*].valid_from": "days", "body.availability[*].valid_to": "days",
     "body.start": "starts",
     "body.opening_hours[*].opens": "clock", "body.opening_hours[*].closes": "clock",
@@ -387,6 +388,90 @@ def test_the_staff_calls_keep_the_contract(contract, clock):
     assert staff("GET", "/staff/calls/{reference}/result", STAFF_ADMIN, 200, path_parameters=one).content == \
         b"%PDF-1.7\n"
     assert contract("GET", "/bookings/{reference}", path_parameters=one, status=200)["status"] == "served"
+
+def test_the_operators_routes_keep_the_contract(contract):
+    """Closed days, a KEP's hours, an employee's availability and absences, the interpreters: each operation
+    for a head of Chania and for the administrator, with what it refuses."""
+    def staff(method, path, subject, status, **extra):
+        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+
+    megisti = {"kep_id": "kep-megisti-1"}  # MARIA's booking REFERENCE is there, Tuesday 1 December 09:00
+    day = {"date": BOOKED[:10]}
+    impact = staff("GET", "/staff/closed-days/impact", STAFF_ADMIN, 200, query={**day, **megisti})
+    assert [item["reference"] for item in impact["bookings"]] == [REFERENCE]
+    staff("GET", "/staff/closed-days/impact", HEAD, 404, query={**day, **megisti})  # not the head's KEP
+    staff("GET", "/staff/closed-days/impact", HEAD, 200, query=day)  # the head's own KEP
+    staff("GET", "/staff/closed-days/impact", STAFF_ADMIN, 422, query={"date": "2026-11-27"})
+    staff("GET", "/staff/closed-days", EMPLOYEE, 404)
+    closed = staff("POST", "/staff/closed-days", STAFF_ADMIN, 201, body={**day, **megisti, "reason": "Απεργία"})
+    assert [(item["reference"], item["outcome"]) for item in closed["bookings"]] == [(REFERENCE, "moved")]
+    staff("POST", "/staff/closed-days", HEAD, 201, body={"date": "2026-12-03"})
+    staff("POST", "/staff/closed-days", HEAD, 404, body={"date": "2026-12-03", **megisti})
+    staff("POST", "/staff/closed-days", HEAD, 422, body={"date": "someday"})
+    assert len(staff("GET", "/staff/closed-days", STAFF_ADMIN, 200)["closed_days"]) == 2
+    assert len(staff("GET", "/staff/closed-days", HEAD, 200)["closed_days"]) == 1
+    staff("DELETE", "/staff/closed-days/{day}", STAFF_ADMIN, 204, path_parameters={"day": BOOKED[:10]},
+          query=megisti)
+    staff("DELETE", "/staff/closed-days/{day}", HEAD, 204, path_parameters={"day": "2026-12-03"})
+    staff("DELETE", "/staff/closed-days/{day}", HEAD, 404, path_parameters={"day": "2026-12-03"}, query=megisti)
+    staff("DELETE", "/staff/closed-days/{day}", HEAD, 422, path_parameters={"day": "someday"})
+
+    chania = {"kep_id": "kep-chania-1"}
+    kep = staff("GET", "/staff/keps/{kep_id}", HEAD, 200, path_parameters=chania)
+    assert kep["employees"][0]["name"] == "Ελένη Μαρκάκη"
+    staff("GET", "/staff/keps/{kep_id}", HEAD, 404, path_parameters=megisti)
+    hours = {"opening_hours": [{"weekday": day, "opens": "09:00", "closes": "14:00"} for day in range(5)]}
+    assert staff("POST", "/staff/keps/{kep_id}/hours/impact", HEAD, 200, path_parameters=chania,
+                 body=hours)["bookings"] == []
+    staff("POST", "/staff/keps/{kep_id}/hours/impact", HEAD, 422, path_parameters=chania,
+          body={"opening_hours": [{"weekday": 9}]})
+    changed = staff("PUT", "/staff/keps/{kep_id}/hours", STAFF_ADMIN, 200, path_parameters=megisti, body=hours)
+    assert changed["kep"]["opening_hours"] == hours["opening_hours"]
+    staff("PUT", "/staff/keps/{kep_id}/hours", EMPLOYEE, 404, path_parameters=chania, body=hours)
+
+    employee = {"employee_id": "kep-chania-1-e1"}
+    period = {"valid_from": "2026-12-01", "valid_to": "2026-12-31", "weekday": None, "starts": "08:00",
+              "ends": "12:00", "workstation": "2"}
+    staff("POST", "/staff/employees/{employee_id}/availability/impact", HEAD, 200, path_parameters=employee,
+          body={"availability": [period]})
+    availability = staff("PUT", "/staff/employees/{employee_id}/availability", HEAD, 200, path_parameters=employee,
+                         body={"availability": [period]})
+    assert availability["employee"]["availability"] == [period]
+    staff("PUT", "/staff/employees/{employee_id}/availability", HEAD, 404,
+          path_parameters={"employee_id": "kep-megisti-1-e1"}, body={"availability": []})
+    staff("PUT", "/staff/employees/{employee_id}/availability", HEAD, 422, path_parameters=employee,
+          body={"availability": [{**period, "ends": "07:00"}]})
+    absence = {"first_day": "2026-12-07", "last_day": "2026-12-11", "reason": "Άδεια"}
+    staff("POST", "/staff/employees/{employee_id}/absences/impact", HEAD, 200, path_parameters=employee, body=absence)
+    staff("POST", "/staff/employees/{employee_id}/absences/impact", HEAD, 422, path_parameters=employee,
+          body={**absence, "last_day": "2026-12-01"})
+    recorded = staff("POST", "/staff/employees/{employee_id}/absences", HEAD, 201, path_parameters=employee,
+                     body=absence)
+    staff("POST", "/staff/employees/{employee_id}/absences", HEAD, 422, path_parameters=employee,
+          body={"first_day": "2026-12-07"})
+    one = {**employee, "absence_id": recorded["absence"]["id"]}
+    staff("DELETE", "/staff/employees/{employee_id}/absences/{absence_id}", HEAD, 204, path_parameters=one)
+    staff("DELETE", "/staff/employees/{employee_id}/absences/{absence_id}", HEAD, 404, path_parameters=one)
+
+    interpreters = staff("GET", "/staff/interpreters", STAFF_ADMIN, 200)["interpreters"]
+    staff("GET", "/staff/interpreters", HEAD, 404)
+    interpreter = {"interpreter_id": interpreters[0]["id"]}
+    staff("GET", "/staff/interpreters/{interpreter_id}", STAFF_ADMIN, 200, path_parameters=interpreter)
+    staff("GET", "/staff/interpreters/{interpreter_id}", STAFF_ADMIN, 404, path_parameters={"interpreter_id": "x"})
+    staff("PUT", "/staff/interpreters/{interpreter_id}/hours", STAFF_ADMIN, 200, path_parameters=interpreter,
+          body={"hours": [{"weekday": 0, "starts": "08:00", "ends": "14:30"}]})
+    staff("PUT", "/staff/interpreters/{interpreter_id}/hours", STAFF_ADMIN, 422, path_parameters=interpreter,
+          body={"hours": [{"weekday": 0, "starts": "14:00", "ends": "08:00"}]})
+    staff("POST", "/staff/interpreters/{interpreter_id}/closed-days", STAFF_ADMIN, 201, path_parameters=interpreter,
+          body={"date": "2026-12-24", "reason": "Άδεια"})
+    staff("POST", "/staff/interpreters/{interpreter_id}/closed-days", HEAD, 404, path_parameters=interpreter,
+          body={"date": "2026-12-24"})
+    staff("DELETE", "/staff/interpreters/{interpreter_id}/closed-days/{day}", STAFF_ADMIN, 204,
+          path_parameters={**interpreter, "day": "2026-12-24"})
+    log = contract("GET", "/admin/access-log", status=200)["entries"]
+    assert {"staff.close_day", "staff.booking_moved", "staff.reopen_day", "staff.kep_hours", "staff.absence",
+            "staff.interpreter_close_day", "staff.denied"} <= {entry["action"] for entry in log}
+
 
 HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-megisti-1"}
 

@@ -19,8 +19,9 @@ from sandbox.scheduling.mail import formatting, templates
 from sandbox.scheduling.mail.ics import calendar_file
 from sandbox.scheduling.mail.texts import TEXTS, language_of
 
-KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "moved_by_kep", "cancelled_by_kep")
-CANCELLING_KINDS = ("cancelled", "cancelled_by_kep")
+KINDS = ("confirmed", "rescheduled", "cancelled", "reminder", "moved_by_kep", "cancelled_by_kep",
+         "moved_by_kep_change", "cancelled_by_kep_change")
+CANCELLING_KINDS = ("cancelled", "cancelled_by_kep", "cancelled_by_kep_change")
 LINKS = ("view", "reschedule", "cancel", "join")
 DEFAULT_MAIL_DOMAIN = "mykeplive.example"
 DEFAULT_SUPPORT_EMAIL = "help@mykeplive.example"

@@ -21,6 +21,9 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "result": "Το αποτέλεσμα του ραντεβού σας {reference} είναι έτοιμο: δείτε πώς θα το λάβετε. {link}",
         "moved_by_kep": "Το ΚΕΠ είναι κλειστό: το ραντεβού σας {reference} μεταφέρθηκε {when}. Αλλαγή: {link}",
         "cancelled_by_kep": "Το ΚΕΠ είναι κλειστό: το ραντεβού σας {reference} ακυρώθηκε. Νέα ώρα: {link}",
+        "moved_by_kep_change": "Το ΚΕΠ μετέφερε το ραντεβού σας {reference}: βιντεοκλήση {when}. Αλλαγή: {link}",
+        "cancelled_by_kep_change": (
+            "Το ΚΕΠ δεν μπορεί να σας εξυπηρετήσει: το ραντεβού {reference} ακυρώθηκε. Νέα ώρα: {link}"),
     },
     "en": {
         "confirmed": "Appointment {reference} confirmed: video call with the KEP {when}. {link}",
@@ -30,6 +33,8 @@ SMS_TEXTS: dict[str, dict[str, str]] = {
         "result": "The result of appointment {reference} is ready: see how you will get it. {link}",
         "moved_by_kep": "The KEP is closed: appointment {reference} is now {when}. To change it: {link}",
         "cancelled_by_kep": "The KEP is closed: appointment {reference} is cancelled. New time: {link}",
+        "moved_by_kep_change": "The KEP moved appointment {reference}: video call {when}. To change it: {link}",
+        "cancelled_by_kep_change": "The KEP cannot serve appointment {reference}: it is cancelled. New time: {link}",
     },
 }
 

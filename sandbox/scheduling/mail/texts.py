@@ -43,6 +43,19 @@ TEXTS: dict[str, dict[str, str]] = {
             "Το ΚΕΠ είναι κλειστό την ημέρα του ραντεβού σας και δεν βρήκαμε άλλη ελεύθερη ώρα τις επόμενες ημέρες, "
             "οπότε το ραντεβού ακυρώθηκε. Επιλέξτε νέα ώρα με τον σύνδεσμο «Κλείστε νέο ραντεβού»."
         ),
+        "subject_moved_by_kep_change": "Το ΚΕΠ μετέφερε το ραντεβού σας {reference} – myKEPlive",
+        "heading_moved_by_kep_change": "Το ΚΕΠ μετέφερε το ραντεβού σας",
+        "intro_moved_by_kep_change": (
+            "Το ΚΕΠ δεν μπορεί πια να σας εξυπηρετήσει την ώρα του ραντεβού σας, οπότε το μεταφέραμε στην πρώτη "
+            "ελεύθερη ώρα: {when_full}. Αν δεν σας βολεύει, επιλέξτε άλλη ώρα με τον σύνδεσμο «Αλλάξτε την ημέρα ή "
+            "την ώρα»."
+        ),
+        "subject_cancelled_by_kep_change": "Το ΚΕΠ ακύρωσε το ραντεβού σας {reference} – myKEPlive",
+        "heading_cancelled_by_kep_change": "Το ΚΕΠ ακύρωσε το ραντεβού σας",
+        "intro_cancelled_by_kep_change": (
+            "Το ΚΕΠ δεν μπορεί πια να σας εξυπηρετήσει την ώρα του ραντεβού σας και δεν βρήκαμε άλλη ελεύθερη ώρα "
+            "τις επόμενες ημέρες, οπότε το ραντεβού ακυρώθηκε. Επιλέξτε νέα ώρα με τον σύνδεσμο «Κλείστε νέο ραντεβού»."
+        ),
         # Appointment details
         "details_heading": "Στοιχεία ραντεβού",
         "label_reference": "Αριθμός ραντεβού",
@@ -131,6 +144,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "intro_cancelled_by_kep": (
             "The KEP is closed on the day of your appointment and we found no other free time in the days ahead, "
             "so the appointment is cancelled. Choose a new time with the link “Book a new appointment”."
+        ),
+        "subject_moved_by_kep_change": "The KEP moved your appointment {reference} – myKEPlive",
+        "heading_moved_by_kep_change": "The KEP moved your appointment",
+        "intro_moved_by_kep_change": (
+            "The KEP can no longer serve you at the time of your appointment, so we moved it to the first free time: "
+            "{when_full}. If it does not suit you, choose another time with the link “Change the date or time”."
+        ),
+        "subject_cancelled_by_kep_change": "The KEP cancelled your appointment {reference} – myKEPlive",
+        "heading_cancelled_by_kep_change": "The KEP cancelled your appointment",
+        "intro_cancelled_by_kep_change": (
+            "The KEP can no longer serve you at the time of your appointment and we found no other free time in the "
+            "days ahead, so the appointment is cancelled. Choose a new time with the link “Book a new appointment”."
         ),
         "details_heading": "Appointment details",
         "label_reference": "Reference",
