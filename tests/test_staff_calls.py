@@ -114,6 +114,8 @@ def test_the_employee_records_the_check_the_outcome_and_the_result(client_reques
     assert checked.status_code == 303
     page = client_request.get(url)
     assert "The identity check passed" in text_of(page.main)
+    # What was just done is said at the top of the page, as an alert.
+    assert "The identity check has passed." in text_of(page.main.find(role="alert"))
 
     served = client.post(f"{url}/outcome", data={"csrf_token": token, "outcome": "served",
                                                   "protocol_number": "881/2026"})
