@@ -17,6 +17,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from kepweb import clock
 from kepweb.htmx import render_page
@@ -222,7 +223,7 @@ def outcome_sentences(call) -> list[str]:
     if outcome.protocol_number:
         sentences.append(_("Protocol number: %(number)s", number=outcome.protocol_number))
     if outcome.reason:
-        sentences.append(_("Reason: %(reason)s", reason=in_greek(outcome.reason)))
+        sentences.append(Markup(_("Reason: %(reason)s")) % {"reason": in_greek(outcome.reason)})
     return sentences
 
 
@@ -231,6 +232,6 @@ def result_sentence(call) -> str:
     return {
         "sending": _("The result is being emailed to the citizen."),
         "emailed": _("The result was emailed to the citizen."),
-        "posted": _("The result was posted: %(record)s.", record=in_greek(result.post_record or "")),
+        "posted": Markup(_("The result was posted: %(record)s.")) % {"record": in_greek(result.post_record or "")},
         "ready_for_pickup": _("The result is ready for the citizen to collect at the KEP."),
     }[result.state]
