@@ -30,14 +30,13 @@ def sign_in_staff(client, username, language="en"):
         session["staff"] = identity(username)
 
 
-@pytest.fixture(scope="module")
-def chania_call(scheduling_api, scheduling_database):
+def book_a_chania_call(scheduling_api, scheduling_database, procedure):
     """A call at the Chania KEP given to its employee e1, booked through the API as the frontend does."""
     app = create_app({"TESTING": True, "SCHEDULING_API_URL": scheduling_api, "SCHEDULING_API_TOKEN": API_TOKEN})
     with app.app_context():
         api = app.extensions["scheduling"]
-        slot = api.availability.first_free("information", "housing-allowance", municipality_id="chania").slot
-        hold = api.holds.hold(TAX_ID, category="information", procedure="housing-allowance", kep_id=slot.kep_id,
+        slot = api.availability.first_free("information", procedure, municipality_id="chania").slot
+        hold = api.holds.hold(TAX_ID, category="information", procedure=procedure, kep_id=slot.kep_id,
                               start=slot.start, needs=("lip_reading",))
         booking = api.bookings.book(TAX_ID, {
             "hold_id": hold.id, "contact": {"name": "Μαρία Παπαδοπούλου", "email": "maria@example.com",
@@ -49,6 +48,17 @@ def chania_call(scheduling_api, scheduling_database):
         connection.execute("UPDATE bookings SET employee_id='kep-chania-1-e1', kep_id='kep-chania-1' "
                            "WHERE reference=?", (booking.reference,))
     return booking
+
+
+@pytest.fixture(scope="module")
+def chania_call(scheduling_api, scheduling_database):
+    return book_a_chania_call(scheduling_api, scheduling_database, "housing-allowance")
+
+
+@pytest.fixture(scope="module")
+def unchecked_call(scheduling_api, scheduling_database):
+    """Another such call, whose identity check never passes."""
+    return book_a_chania_call(scheduling_api, scheduling_database, "child-benefit")
 
 
 def day_of(call):
@@ -137,3 +147,19 @@ def test_the_apis_refusal_is_said_at_the_form(client_request, client, chania_cal
     answer = client.post(f"{url}/identity-check", data={"csrf_token": token, **CARD, "document_number": ""})
     assert answer.status_code == 422
     assert "Enter the document" in answer.get_data(as_text=True)
+
+
+def test_served_without_a_passed_check_is_refused_saying_why(client_request, client, sandbox_clock, unchecked_call):
+    sandbox_clock.behind = -(unchecked_call.start - datetime.now(timezone.utc) + timedelta(minutes=1))
+    sign_in_staff(client, "chania-employee")
+    url = f"/staff/calls/{unchecked_call.reference}"
+    token = client_request.csrf_token(url)
+    served = {"csrf_token": token, "outcome": "served", "protocol_number": "882/2026"}
+    reason = "Served and follow-up can be recorded only after a passed identity check."
+    refused = client.post(f"{url}/outcome", data=served)  # no check at all
+    assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
+    lost = client.post(f"{url}/identity-check", data={"csrf_token": token, **CARD, "document_number": "ΑΗ 987654"})
+    assert lost.status_code == 303
+    refused = client.post(f"{url}/outcome", data=served)  # a card reported lost
+    assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
+    assert "may have been cancelled" not in refused.get_data(as_text=True)

@@ -92,6 +92,15 @@ def _refused(form, problem: SchedulingProblem) -> None:
                                   "or its outcome is already recorded. Reload the page to see its state."))
 
 
+#: The outcomes the API records only after a passed identity check.
+NEEDS_A_PASSED_CHECK = ("served", "follow_up")
+
+
+def _check_passed(reference) -> bool:
+    check = clients().staff_calls.call(_subject(), reference).identity_check
+    return check is not None and check.passed
+
+
 def _after(reference, message):
     flash(message, "success")
     return redirect(url_for("staff.call", reference=reference), code=303)
@@ -124,7 +133,12 @@ def outcome(reference):
         except NotFound:
             raise
         except SchedulingProblem as problem:
-            _refused(form, problem)
+            if form.outcome.data in NEEDS_A_PASSED_CHECK and not problem.field_errors and not _check_passed(reference):
+                # Art. 6.2: said at the choice, not as "the call may have been cancelled".
+                form.outcome.errors = [_("Served and follow-up can be recorded only after a passed identity check. "
+                                         "Check the citizen's identity above, or choose another outcome.")]
+            else:
+                _refused(form, problem)
         else:
             return _after(reference, _("The outcome of the call is recorded."))
     return _call_page(reference, outcome_form=form, status=422)
