@@ -163,3 +163,21 @@ def test_served_without_a_passed_check_is_refused_saying_why(client_request, cli
     refused = client.post(f"{url}/outcome", data=served)  # a card reported lost
     assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
     assert "may have been cancelled" not in refused.get_data(as_text=True)
+
+
+def test_the_days_fingerprint_changes_with_what_a_card_shows():
+    """The refresh says "The list of calls has changed." when the fingerprint differs: a check recorded
+    changes a card's state ("Identity checked") while the booking's status stays "confirmed"."""
+    from types import SimpleNamespace
+
+    from kepweb.staff.calls import fingerprint
+
+    start = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
+    call = SimpleNamespace(reference="KEP-AAAA-BBBB", status="confirmed", identity_check=None, start=start,
+                           end=start + timedelta(minutes=20), documents=(), invitations=())
+    before = fingerprint([call])
+    assert fingerprint([call]) == before
+    for change in ({"identity_check": SimpleNamespace(passed=True)}, {"identity_check": SimpleNamespace(passed=False)},
+                   {"status": "served"}, {"documents": ("a document",)},
+                   {"invitations": (SimpleNamespace(state="confirmed"),)}):
+        assert fingerprint([SimpleNamespace(**{**vars(call), **change})]) != before, change

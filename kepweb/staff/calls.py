@@ -39,9 +39,18 @@ def _subject() -> str:
 
 
 def fingerprint(calls) -> str:
-    """What the list shows, in a few characters: the refresh says "changed" only when this does."""
-    shown = "|".join(f"{call.reference}:{call.status}:{call.start.isoformat()}" for call in calls)
+    """What the list shows, in a few characters: the refresh says "changed" only when this does. The
+    state a card shows includes the identity check (`call_status`); the documents and the invitations
+    change too."""
+    shown = "|".join(
+        f"{call.reference}:{call.status}:{_check_state(call)}:{call.start.isoformat()}:{call.end.isoformat()}"
+        f":{len(call.documents)}:{','.join(invitation.state for invitation in call.invitations)}"
+        for call in calls)
     return hashlib.sha256(shown.encode()).hexdigest()[:12]
+
+
+def _check_state(call) -> str:
+    return "" if call.identity_check is None else "passed" if call.identity_check.passed else "failed"
 
 
 @staff.get("/calls")
