@@ -211,7 +211,7 @@ def staff_call_states(page, service, booking, language, tmp_path, document: byte
     main = page.locator("#main-content")
     reference = booking.reference
     page.goto("/staff")
-    yield "staff-sign-in"  # the public servants' sign-in stand-in
+    yield "sign-in"  # the public servants' sign-in stand-in
 
     staff_sign_in_at_provider(page, "chania-employee")
     expect(page).to_have_url(re.compile(r"/staff$"))
@@ -289,7 +289,7 @@ def test_the_employee_serves_the_call_and_the_citizen_gets_the_result(browser, s
         errors = collect_console_errors(page)
         for state in staff_call_states(page, service, booking, language, tmp_path, supporting_document):
             found = page_problems(page, language, scripts, errors)
-            if state == "staff-sign-in":  # the stand-in's page has no icon: Chromium asks for /favicon.ico
+            if state == "sign-in":  # the stand-in's page has no icon: Chromium asks for /favicon.ico
                 found = [problem for problem in found if not problem.endswith("/favicon.ico)")]
             if found:
                 problems[state] = found
