@@ -48,7 +48,14 @@ from e2e.test_appointments import TAX_IDS, area_states, book, clock_at, upcoming
 from e2e.test_booking import A11Y_QUERIES, A11Y_USERS, service_with_a_settable_clock, take_a_time  # noqa: E402
 from e2e.test_every_page import STATES as INFORMATION_PAGES  # noqa: E402
 from e2e.test_sign_in import flow_states, service_with_short_sessions, sign_in_at_provider  # noqa: E402
-from e2e.wizard import ATHENS, Wizard, every_step, sign_in, today_in_athens  # noqa: E402
+from e2e.test_staff import (  # noqa: E402
+    at_the_call,
+    call_for_the_employee,
+    failed_check_states,
+    staff_call_states,
+    staff_sign_in,
+)
+from e2e.wizard import ATHENS, Wizard, every_step, minimal_pdf, sign_in, today_in_athens  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.interpreters import Roster  # noqa: E402
 from tests.live_service import LiveService  # noqa: E402
@@ -370,8 +377,30 @@ def session_timeout(context, services, _language):
     yield page, "session-timeout-warning"
 
 
+def staff_area(context, services, language):
+    """The KEP staff area: the public servants' sign-in, the landing page, the day, and a deaf citizen's
+    call in each state of its record (its outcome form with errors, the check passed, served, the result
+    sent); another call whose check fails (a card reported lost) and whose "served" is refused; the page
+    for somebody without a role. The walk moves the clock to each call and back (e2e/test_staff.py)."""
+    page = context.new_page()
+    call, failing = services.staff_calls[language]
+    with tempfile.TemporaryDirectory() as uploads, at_the_call(services.main, call):
+        for state in staff_call_states(page, services.main, call, language, Path(uploads), services.staff_document):
+            yield page, f"staff-{state}"
+    with at_the_call(services.main, failing):
+        for state in failed_check_states(page, services.main, failing, language):
+            yield page, f"staff-{state}"
+    somebody_else = new_context(context.browser, services.main.url, language)
+    try:
+        page = somebody_else.new_page()
+        staff_sign_in(page, "no-role")
+        yield page, "staff-no-access"
+    finally:
+        somebody_else.close()
+
+
 WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, no_interpreter_free, my_appointments,
-         appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout]
+         appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout, staff_area]
 
 
 class ControlNotCaught(Exception):
@@ -479,6 +508,13 @@ class Services:
                                                      "en": ("social-electricity-tariff", "old-age-pension")}.items()}
         self.guests = {language: with_invitations(self.main, "nikos", procedure, language)
                        for language, procedure in {"el": "amka-assignment", "en": "ehic"}.items()}
+        # Maria's calls at the Chania KEP, given to chania-employee: one served, one whose check fails.
+        self.staff_document = minimal_pdf(folder, "medical-opinion.pdf").read_bytes()
+        self.staff_calls = {
+            language: tuple(call_for_the_employee(self.main, procedure, self.staff_document, language)
+                            for procedure in procedures)
+            for language, procedures in {"el": ("passport-information", "criminal-record-copy"),
+                                         "en": ("tax-return-copy", "contact-registry")}.items()}
 
     def all(self):
         return (self.main, self.without_api, self.short_sessions, self.no_interpreter)

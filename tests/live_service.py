@@ -13,6 +13,7 @@ from tests.conftest import free_port
 
 class LiveService:
     def __init__(self, database, overrides=None, sandbox_settings=None):
+        self.database = database  # the scheduling service's SQLite file
         self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
         self.url = f"http://127.0.0.1:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(

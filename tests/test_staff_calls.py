@@ -30,14 +30,13 @@ def sign_in_staff(client, username, language="en"):
         session["staff"] = identity(username)
 
 
-@pytest.fixture(scope="module")
-def chania_call(scheduling_api, scheduling_database):
+def book_a_chania_call(scheduling_api, scheduling_database, procedure):
     """A call at the Chania KEP given to its employee e1, booked through the API as the frontend does."""
     app = create_app({"TESTING": True, "SCHEDULING_API_URL": scheduling_api, "SCHEDULING_API_TOKEN": API_TOKEN})
     with app.app_context():
         api = app.extensions["scheduling"]
-        slot = api.availability.first_free("information", "housing-allowance", municipality_id="chania").slot
-        hold = api.holds.hold(TAX_ID, category="information", procedure="housing-allowance", kep_id=slot.kep_id,
+        slot = api.availability.first_free("information", procedure, municipality_id="chania").slot
+        hold = api.holds.hold(TAX_ID, category="information", procedure=procedure, kep_id=slot.kep_id,
                               start=slot.start, needs=("lip_reading",))
         booking = api.bookings.book(TAX_ID, {
             "hold_id": hold.id, "contact": {"name": "Μαρία Παπαδοπούλου", "email": "maria@example.com",
@@ -49,6 +48,17 @@ def chania_call(scheduling_api, scheduling_database):
         connection.execute("UPDATE bookings SET employee_id='kep-chania-1-e1', kep_id='kep-chania-1' "
                            "WHERE reference=?", (booking.reference,))
     return booking
+
+
+@pytest.fixture(scope="module")
+def chania_call(scheduling_api, scheduling_database):
+    return book_a_chania_call(scheduling_api, scheduling_database, "housing-allowance")
+
+
+@pytest.fixture(scope="module")
+def unchecked_call(scheduling_api, scheduling_database):
+    """Another such call, whose identity check never passes."""
+    return book_a_chania_call(scheduling_api, scheduling_database, "child-benefit")
 
 
 def day_of(call):
@@ -114,7 +124,8 @@ def test_the_employee_records_the_check_the_outcome_and_the_result(client_reques
     assert checked.status_code == 303
     page = client_request.get(url)
     assert "The identity check passed" in text_of(page.main)
-    assert "The identity check has passed." in text_of(page.select_one("[role=alert]"))  # the flashed notice
+    # What was just done is said at the top of the page, as an alert.
+    assert "The identity check has passed." in text_of(page.main.find(role="alert"))
 
     served = client.post(f"{url}/outcome", data={"csrf_token": token, "outcome": "served",
                                                   "protocol_number": "881/2026"})
@@ -136,3 +147,37 @@ def test_the_apis_refusal_is_said_at_the_form(client_request, client, chania_cal
     answer = client.post(f"{url}/identity-check", data={"csrf_token": token, **CARD, "document_number": ""})
     assert answer.status_code == 422
     assert "Enter the document" in answer.get_data(as_text=True)
+
+
+def test_served_without_a_passed_check_is_refused_saying_why(client_request, client, sandbox_clock, unchecked_call):
+    sandbox_clock.behind = -(unchecked_call.start - datetime.now(timezone.utc) + timedelta(minutes=1))
+    sign_in_staff(client, "chania-employee")
+    url = f"/staff/calls/{unchecked_call.reference}"
+    token = client_request.csrf_token(url)
+    served = {"csrf_token": token, "outcome": "served", "protocol_number": "882/2026"}
+    reason = "Served and follow-up can be recorded only after a passed identity check."
+    refused = client.post(f"{url}/outcome", data=served)  # no check at all
+    assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
+    lost = client.post(f"{url}/identity-check", data={"csrf_token": token, **CARD, "document_number": "ΑΗ 987654"})
+    assert lost.status_code == 303
+    refused = client.post(f"{url}/outcome", data=served)  # a card reported lost
+    assert refused.status_code == 422 and reason in refused.get_data(as_text=True)
+    assert "may have been cancelled" not in refused.get_data(as_text=True)
+
+
+def test_the_days_fingerprint_changes_with_what_a_card_shows():
+    """The refresh says "The list of calls has changed." when the fingerprint differs: a check recorded
+    changes a card's state ("Identity checked") while the booking's status stays "confirmed"."""
+    from types import SimpleNamespace
+
+    from kepweb.staff.calls import fingerprint
+
+    start = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
+    call = SimpleNamespace(reference="KEP-AAAA-BBBB", status="confirmed", identity_check=None, start=start,
+                           end=start + timedelta(minutes=20), documents=(), invitations=())
+    before = fingerprint([call])
+    assert fingerprint([call]) == before
+    for change in ({"identity_check": SimpleNamespace(passed=True)}, {"identity_check": SimpleNamespace(passed=False)},
+                   {"status": "served"}, {"documents": ("a document",)},
+                   {"invitations": (SimpleNamespace(state="confirmed"),)}):
+        assert fingerprint([SimpleNamespace(**{**vars(call), **change})]) != before, change

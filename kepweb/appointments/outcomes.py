@@ -38,7 +38,7 @@ def outcome_sentences(booking) -> list[str]:
     }[outcome.outcome]
     sentences = [said]
     if outcome.reason:
-        sentences.append(_("The employee's note: %(reason)s", reason=in_greek(outcome.reason)))
+        sentences.append(Markup(_("The employee's note: %(reason)s")) % {"reason": in_greek(outcome.reason)})
     if outcome.protocol_number:
         sentences.append(_("Protocol number: %(number)s", number=outcome.protocol_number))
     return sentences
@@ -49,12 +49,12 @@ def result_sentence(booking) -> Markup | str | None:
     if result is None:
         return None
     if result.state == "sending":
-        return _("We are emailing you the result: %(name)s.", name=in_greek(result.name))
+        return Markup(_("We are emailing you the result: %(name)s.")) % {"name": in_greek(result.name)}
     if result.state == "emailed":
-        return _("We emailed you the result on %(time)s: %(name)s.", name=in_greek(result.name),
-                 time=format_datetime(result.delivered_at, "d MMMM y, HH:mm"))
+        return Markup(_("We emailed you the result on %(time)s: %(name)s.")) % {
+            "name": in_greek(result.name), "time": format_datetime(result.delivered_at, "d MMMM y, HH:mm")}
     if result.state == "posted":
-        return _("The result was posted to you: %(record)s.", record=in_greek(result.post_record or ""))
+        return Markup(_("The result was posted to you: %(record)s.")) % {"record": in_greek(result.post_record or "")}
     kep = booking.kep
-    return _("The result is ready: collect it from the KEP, %(kep)s, %(address)s.", kep=in_greek(kep.name),
-             address=in_greek(f"{kep.street}, {kep.postcode} {kep.town}"))
+    return Markup(_("The result is ready: collect it from the KEP, %(kep)s, %(address)s.")) % {
+        "kep": in_greek(kep.name), "address": in_greek(f"{kep.street}, {kep.postcode} {kep.town}")}

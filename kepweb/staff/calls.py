@@ -17,6 +17,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from kepweb import clock
 from kepweb.htmx import render_page
@@ -38,9 +39,18 @@ def _subject() -> str:
 
 
 def fingerprint(calls) -> str:
-    """What the list shows, in a few characters: the refresh says "changed" only when this does."""
-    shown = "|".join(f"{call.reference}:{call.status}:{call.start.isoformat()}" for call in calls)
+    """What the list shows, in a few characters: the refresh says "changed" only when this does. The
+    state a card shows includes the identity check (`call_status`); the documents and the invitations
+    change too."""
+    shown = "|".join(
+        f"{call.reference}:{call.status}:{_check_state(call)}:{call.start.isoformat()}:{call.end.isoformat()}"
+        f":{len(call.documents)}:{','.join(invitation.state for invitation in call.invitations)}"
+        for call in calls)
     return hashlib.sha256(shown.encode()).hexdigest()[:12]
+
+
+def _check_state(call) -> str:
+    return "" if call.identity_check is None else "passed" if call.identity_check.passed else "failed"
 
 
 @staff.get("/calls")
@@ -91,6 +101,15 @@ def _refused(form, problem: SchedulingProblem) -> None:
                                   "or its outcome is already recorded. Reload the page to see its state."))
 
 
+#: The outcomes the API records only after a passed identity check.
+NEEDS_A_PASSED_CHECK = ("served", "follow_up")
+
+
+def _check_passed(reference) -> bool:
+    check = clients().staff_calls.call(_subject(), reference).identity_check
+    return check is not None and check.passed
+
+
 def _after(reference, message):
     flash(message, "success")
     return redirect(url_for("staff.call", reference=reference), code=303)
@@ -123,7 +142,12 @@ def outcome(reference):
         except NotFound:
             raise
         except SchedulingProblem as problem:
-            _refused(form, problem)
+            if form.outcome.data in NEEDS_A_PASSED_CHECK and not problem.field_errors and not _check_passed(reference):
+                # Art. 6.2: said at the choice, not as "the call may have been cancelled".
+                form.outcome.errors = [_("Served and follow-up can be recorded only after a passed identity check. "
+                                         "Check the citizen's identity above, or choose another outcome.")]
+            else:
+                _refused(form, problem)
         else:
             return _after(reference, _("The outcome of the call is recorded."))
     return _call_page(reference, outcome_form=form, status=422)
@@ -222,7 +246,7 @@ def outcome_sentences(call) -> list[str]:
     if outcome.protocol_number:
         sentences.append(_("Protocol number: %(number)s", number=outcome.protocol_number))
     if outcome.reason:
-        sentences.append(_("Reason: %(reason)s", reason=in_greek(outcome.reason)))
+        sentences.append(Markup(_("Reason: %(reason)s")) % {"reason": in_greek(outcome.reason)})
     return sentences
 
 
@@ -231,6 +255,6 @@ def result_sentence(call) -> str:
     return {
         "sending": _("The result is being emailed to the citizen."),
         "emailed": _("The result was emailed to the citizen."),
-        "posted": _("The result was posted: %(record)s.", record=in_greek(result.post_record or "")),
+        "posted": Markup(_("The result was posted: %(record)s.")) % {"record": in_greek(result.post_record or "")},
         "ready_for_pickup": _("The result is ready for the citizen to collect at the KEP."),
     }[result.state]

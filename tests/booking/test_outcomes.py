@@ -87,3 +87,12 @@ def test_the_join_page_offers_sound_only_after_a_passed_check_and_only_then(citi
     passed_check(record, booked.reference)
     words = text_of(citizen_request.get(f"/appointments/{booked.reference}/join").main)
     assert "If you prefer, the call can now go on with sound only" in words
+
+
+def test_greek_words_in_the_outcome_are_marked_greek_not_shown_as_markup(citizen_request, booked, record):
+    """On an English page the employee's Greek note is read with a Greek voice (lang="el"), and its
+    mark-up is never shown as text."""
+    record(booked.reference, call_records.record_outcome, {"outcome": "not_served", "reason": "Χρειάζεται υπογραφή."})
+    page = citizen_request.get(f"/appointments/{booked.reference}")
+    assert "<span" not in text_of(page.main)
+    assert page.main.find("span", lang="el", string="Χρειάζεται υπογραφή.")
