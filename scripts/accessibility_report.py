@@ -55,6 +55,7 @@ from e2e.test_staff import (  # noqa: E402
     staff_call_states,
     staff_sign_in,
 )
+from e2e.test_staff_operations import admin_states, check_the_csv, closed_day_cases, head_states  # noqa: E402
 from e2e.wizard import ATHENS, Wizard, every_step, minimal_pdf, sign_in, today_in_athens  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.interpreters import Roster  # noqa: E402
@@ -399,8 +400,30 @@ def staff_area(context, services, language):
         somebody_else.close()
 
 
+def operators_pages_of_a_head(context, services, language):
+    """The Chania KEP's head: closes a day with two calls (the form, its errors, the preview, the result), the
+    page to open it again, their KEP's hours (and that form's error), an employee's availability and absences,
+    the statistics with their table and chart, and the period form's error (e2e/test_staff_operations.py)."""
+    page = context.new_page()
+    staff_sign_in(page, "chania-head")
+    for state in head_states(page, services.main, language, services.closed_days[(language, True)]):
+        yield page, f"operators-head-{state}"
+    check_the_csv(page, language)
+
+
+def operators_pages_of_the_administrator(context, services, language):
+    """The Ministry's administrator: the closed days and the form with a choice of KEP (and its errors), the
+    choice of a KEP (and its error), another KEP's hours and employee, the interpreters and one interpreter, the
+    statistics of every KEP (e2e/test_staff_operations.py)."""
+    page = context.new_page()
+    staff_sign_in(page, "ministry-admin")
+    for state in admin_states(page, services.main, language):
+        yield page, f"operators-admin-{state}"
+
+
 WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, no_interpreter_free, my_appointments,
-         appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout, staff_area]
+         appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout, staff_area,
+         operators_pages_of_a_head, operators_pages_of_the_administrator]
 
 
 class ControlNotCaught(Exception):
@@ -515,6 +538,11 @@ class Services:
                             for procedure in procedures)
             for language, procedures in {"el": ("passport-information", "criminal-record-copy"),
                                          "en": ("tax-return-copy", "contact-registry")}.items()}
+        # For the head's walk, a day at the Chania KEP in each language with two calls (Maria's with an
+        # interpreter, and Giorgos's), for procedures nobody else here books.
+        self.closed_days = closed_day_cases(self.main, {
+            ("el", True): ("property-declaration-copy", "citizenship-certificate"),
+            ("en", True): ("income-tax-assessment-copy", "military-status-certificate")})
 
     def all(self):
         return (self.main, self.without_api, self.short_sessions, self.no_interpreter)

@@ -126,6 +126,21 @@ def test_an_administrator_sees_every_kep(client_request, client, known):
     assert not quiet.find("table", id="by-kep") and "No KEP had appointments in the period." in text_of(quiet.main)
 
 
+def test_each_number_of_the_table_per_kep_and_category_names_its_three_headers(client_request, client, known):
+    """Two header cells a row (the KEP, the category): every number names them and its column (`headers`, WCAG
+    technique H43), as HTML_CodeSniffer asks of a table with more than one level of header cells."""
+    sign_in_staff(client, "ministry-admin")
+    by_kep = client_request.get(f"/staff/statistics?{period_query()}").find("table", id="by-kep")
+    ids = {cell["id"]: text_of(cell) for cell in by_kep.find_all("th")}
+    assert len(ids) == len(by_kep.find_all("th"))  # each header cell has an id of its own
+    for row in by_kep.tbody.find_all("tr"):
+        kep, category = (text_of(cell) for cell in row.find_all("th"))
+        cells = row.find_all("td")
+        assert len(cells) == 8
+        for cell, column in zip(cells, [text_of(cell) for cell in by_kep.thead.find_all("th")][2:], strict=True):
+            assert [ids[name] for name in cell["headers"]] == [kep, category, column]  # a list: BeautifulSoup splits it
+
+
 def test_the_average_wait_from_booking_to_appointment_is_shown_in_days(client_request, client, known,
                                                                       scheduling_database):
     sign_in_staff(client, "chania-head")
