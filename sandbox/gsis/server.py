@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from authlib.common.urls import add_params_to_uri
@@ -51,13 +51,14 @@ from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from authlib.oauth2.rfc7636 import CodeChallenge
-from flask import Flask, Response, json, redirect, render_template, request, session, url_for
+from flask import Flask, Response, json, redirect, render_template, request, session
 from flask import request as flask_request
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import DictLoader
 
 from sandbox.gsis import pages
 from sandbox.gsis.users import PASSWORD, TEST_USERS, USERINFO_ATTRIBUTES, USERS_BY_NAME, TestUser
+from sandbox.signin_forms import csrf_ok, csrf_token, here
 
 Clock = Callable[[], datetime]
 
@@ -377,7 +378,7 @@ def create_app(clients: list[dict], *, code_seconds: int = 60, token_seconds: in
                 return server.create_authorization_response(grant_user=signed_in, grant=grant)
             return _signin_page(lang, grant.redirect_uri)
 
-        if not _csrf_ok():
+        if not csrf_ok():
             return _signin_page(lang, grant.redirect_uri, errors=[("username", "expired_form")], status=400)
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
@@ -500,26 +501,11 @@ def _query_with(**changes) -> list[tuple[str, str]]:
     return pairs + list(changes.items())
 
 
-def _here(pairs: list[tuple[str, str]]) -> str:
-    """This page's URL (prefix included, through url_for) with the query `pairs`."""
-    base = url_for(request.endpoint, **(request.view_args or {}))
-    return f"{base}?{urlencode(pairs)}" if pairs else base
-
 
 def _language_links(lang: str) -> list[tuple[str, str, str]]:
-    return [(code, pages.LANGUAGE_NAMES[code], _here(_query_with(lang=code))) for code in pages.LANGUAGES]
+    return [(code, pages.LANGUAGE_NAMES[code], here(_query_with(lang=code))) for code in pages.LANGUAGES]
 
 
-def _csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def _csrf_ok() -> bool:
-    expected = session.get("csrf")
-    given = request.form.get("csrf_token", "")
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _signin_page(lang, redirect_uri, errors=(), username="", status=200):
@@ -536,8 +522,8 @@ def _signin_page(lang, redirect_uri, errors=(), username="", status=200):
         errors=[{"field": name, "message": text[key], "help": text.get(f"{key}_help")} for name, key in errors],
         field_errors={name: text[key] for name, key in reversed(errors)},
         username=username,
-        csrf_token=_csrf_token(),
-        form_action=_here(list(request.args.items(multi=True))),
+        csrf_token=csrf_token(),
+        form_action=here(list(request.args.items(multi=True))),
         cancel_url=cancel_url,
         users=TEST_USERS,
     )

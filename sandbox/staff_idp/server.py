@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
@@ -44,12 +44,13 @@ from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin, OpenIDCode, UserInfo, UserInfoEndpoint
-from flask import Flask, Response, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, session
 from flask import request as flask_request
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import DictLoader
 from joserfc.jwk import KeySet, RSAKey
 
+from sandbox.signin_forms import csrf_ok, csrf_token, here
 from sandbox.staff_idp import pages
 from sandbox.staff_idp.accounts import ACCOUNTS, ACCOUNTS_BY_NAME, ACCOUNTS_BY_SUB, PASSWORD, StaffAccount
 
@@ -441,7 +442,7 @@ def create_app(clients: list[dict], *, issuer: str, code_seconds: int = 60, toke
                 return server.create_authorization_response(grant_user=signed_in, grant=grant)
             return _signin_page(lang, grant.redirect_uri)
 
-        if not _csrf_ok():
+        if not csrf_ok():
             return _signin_page(lang, grant.redirect_uri, errors=[("username", "expired_form")], status=400)
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
@@ -553,27 +554,12 @@ def _language() -> str:
     return request.accept_languages.best_match(pages.LANGUAGES, default="el")
 
 
-def _here(pairs: list[tuple[str, str]]) -> str:
-    """This page's URL (prefix included, through url_for) with the query `pairs`."""
-    base = url_for(request.endpoint, **(request.view_args or {}))
-    return f"{base}?{urlencode(pairs)}" if pairs else base
-
 
 def _language_links(lang: str) -> list[tuple[str, str, str]]:
     pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    return [(code, pages.LANGUAGE_NAMES[code], _here([*pairs, ("lang", code)])) for code in pages.LANGUAGES]
+    return [(code, pages.LANGUAGE_NAMES[code], here([*pairs, ("lang", code)])) for code in pages.LANGUAGES]
 
 
-def _csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def _csrf_ok() -> bool:
-    expected = session.get("csrf")
-    given = request.form.get("csrf_token", "")
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _signin_page(lang, redirect_uri, errors=(), username="", status=200):
@@ -590,8 +576,8 @@ def _signin_page(lang, redirect_uri, errors=(), username="", status=200):
         errors=[{"field": name, "message": text[key], "help": text.get(f"{key}_help")} for name, key in errors],
         field_errors={name: text[key] for name, key in reversed(errors)},
         username=username,
-        csrf_token=_csrf_token(),
-        form_action=_here(list(request.args.items(multi=True))),
+        csrf_token=csrf_token(),
+        form_action=here(list(request.args.items(multi=True))),
         cancel_url=cancel_url,
         accounts=ACCOUNTS,
     )
