@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -37,14 +36,12 @@ from xml.sax.saxutils import escape
 
 from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
-from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import (
     AuthorizationCodeMixin,
     ClientMixin,
     InvalidRequestError,
     MissingAuthorizationError,
-    OAuth2Request,
     TokenMixin,
 )
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
@@ -58,6 +55,7 @@ from jinja2 import DictLoader
 
 from sandbox.gsis import pages
 from sandbox.gsis.users import PASSWORD, TEST_USERS, USERINFO_ATTRIBUTES, USERS_BY_NAME, TestUser
+from sandbox.oauth_memory import PlainHttpRequest, Store
 from sandbox.signin_forms import csrf_ok, csrf_token, here
 
 Clock = Callable[[], datetime]
@@ -174,60 +172,7 @@ class Token(TokenMixin):
         return USERS_BY_NAME.get(self.username)
 
 
-class Store:
-    """Codes and tokens in memory. A code leaves the store when it is presented."""
-
-    # Expired tokens are kept a while, so that userinfo can say "expired".
-    KEEP_EXPIRED = timedelta(hours=1)
-
-    def __init__(self, clock: Clock):
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._codes: dict[str, AuthorizationCode] = {}
-        self._tokens: dict[str, Token] = {}
-
-    def save_code(self, code: AuthorizationCode) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in [key for key, item in self._codes.items() if item.expires_at <= now]:
-                del self._codes[key]
-            self._codes[code.code] = code
-
-    def take_code(self, code: str, client_id: str) -> AuthorizationCode | None:
-        """The code if it is live and the client's; gone from the store either way."""
-        with self._lock:
-            found = self._codes.pop(code, None)
-        if found is None or found.client_id != client_id or self.clock() >= found.expires_at:
-            return None
-        return found
-
-    def save_token(self, token: Token) -> None:
-        horizon = self.clock() - self.KEEP_EXPIRED
-        with self._lock:
-            for key in [key for key, item in self._tokens.items() if item.expires_at <= horizon]:
-                del self._tokens[key]
-            self._tokens[token.access_token] = token
-
-    def token(self, access_token: str) -> Token | None:
-        with self._lock:
-            return self._tokens.get(access_token)
-
-
 # -- Authlib's server, grant and validator ---------------------------------------
-
-
-class _PlainHttpRequest(FlaskOAuth2Request):
-    """Authlib refuses plain http except on loopback addresses; the sandbox
-    serves laptops, containers and test hosts over plain http, so its requests
-    pass that check whatever the host. (GSIS itself is https only.)"""
-
-    def __init__(self, incoming):
-        url = incoming.url
-        as_https = "https://" + url.split("://", 1)[1] if url.startswith("http://") else url
-        OAuth2Request.__init__(self, method=incoming.method, uri=as_https, headers=incoming.headers)
-        self.uri = url  # the real address; only the transport check saw https
-        self._request = incoming
-        self.payload = FlaskOAuth2Payload(incoming)
 
 
 class _Server(AuthorizationServer):
@@ -235,7 +180,7 @@ class _Server(AuthorizationServer):
     code_seconds: int
 
     def create_oauth2_request(self, request=None):
-        return _PlainHttpRequest(flask_request)  # Flask's current request, as Authlib's own does
+        return PlainHttpRequest(flask_request)  # Flask's current request, as Authlib's own does
 
 
 class _CodeGrant(AuthorizationCodeGrant):

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -36,9 +35,8 @@ from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
-from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Payload, FlaskOAuth2Request
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, OAuth2Request, TokenMixin
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, TokenMixin
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
@@ -50,6 +48,8 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import DictLoader
 from joserfc.jwk import KeySet, RSAKey
 
+from sandbox.oauth_memory import PlainHttpRequest
+from sandbox.oauth_memory import Store as SharedStore
 from sandbox.signin_forms import csrf_ok, csrf_token, here
 from sandbox.staff_idp import pages
 from sandbox.staff_idp.accounts import ACCOUNTS, ACCOUNTS_BY_NAME, ACCOUNTS_BY_SUB, PASSWORD, StaffAccount
@@ -180,67 +180,28 @@ class Token(TokenMixin):
         return ACCOUNTS_BY_SUB.get(self.subject)
 
 
-class Store:
+class Store(SharedStore):
     """Codes, tokens and the nonces already used, in memory. A code leaves the store when it is presented."""
 
-    KEEP_EXPIRED = timedelta(hours=1)
-
     def __init__(self, clock: Clock):
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._codes: dict[str, AuthorizationCode] = {}
-        self._tokens: dict[str, Token] = {}
+        super().__init__(clock)
         self._nonces: dict[tuple[str, str], datetime] = {}
 
     def save_code(self, code: AuthorizationCode) -> None:
         now = self.clock()
         with self._lock:
-            for key in [key for key, item in self._codes.items() if item.expires_at <= now]:
-                del self._codes[key]
             for key in [key for key, until in self._nonces.items() if until <= now - self.KEEP_EXPIRED]:
                 del self._nonces[key]
-            self._codes[code.code] = code
             if code.nonce:
                 self._nonces[(code.client_id, code.nonce)] = code.expires_at
+        super().save_code(code)
 
     def nonce_used(self, client_id: str, nonce: str) -> bool:
         with self._lock:
             return (client_id, nonce) in self._nonces
 
-    def take_code(self, code: str, client_id: str) -> AuthorizationCode | None:
-        """The code if it is live and the client's; gone from the store either way."""
-        with self._lock:
-            found = self._codes.pop(code, None)
-        if found is None or found.client_id != client_id or self.clock() >= found.expires_at:
-            return None
-        return found
-
-    def save_token(self, token: Token) -> None:
-        horizon = self.clock() - self.KEEP_EXPIRED
-        with self._lock:
-            for key in [key for key, item in self._tokens.items() if item.expires_at <= horizon]:
-                del self._tokens[key]
-            self._tokens[token.access_token] = token
-
-    def token(self, access_token: str) -> Token | None:
-        with self._lock:
-            return self._tokens.get(access_token)
-
 
 # -- Authlib's server, grant, extensions and validator --------------------------------
-
-
-class _PlainHttpRequest(FlaskOAuth2Request):
-    """Authlib refuses plain http except on loopback addresses; the sandbox serves
-    laptops, containers and test hosts over plain http (as sandbox.gsis does)."""
-
-    def __init__(self, incoming):
-        url = incoming.url
-        as_https = "https://" + url.split("://", 1)[1] if url.startswith("http://") else url
-        OAuth2Request.__init__(self, method=incoming.method, uri=as_https, headers=incoming.headers)
-        self.uri = url
-        self._request = incoming
-        self.payload = FlaskOAuth2Payload(incoming)
 
 
 class _Server(AuthorizationServer):
@@ -248,7 +209,7 @@ class _Server(AuthorizationServer):
     code_seconds: int
 
     def create_oauth2_request(self, request=None):
-        return _PlainHttpRequest(flask_request)
+        return PlainHttpRequest(flask_request)
 
 
 class _CodeGrant(AuthorizationCodeGrant):
