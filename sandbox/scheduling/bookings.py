@@ -236,7 +236,8 @@ class Scheduling:
             now = self.now()
             reference = self._unused_reference(connection)
             room = secrets.token_urlsafe(18).replace("_", "").replace("-", "")
-            meeting_url = self.settings.meeting_url_template.format(room=room, reference=reference)
+            meeting_url = self.settings.meeting_url_template.format(
+                room=room, reference=reference, frontend=self.settings.frontend_url.rstrip("/"))
             cursor = connection.execute(
                 "INSERT INTO bookings (reference, citizen, kep_id, employee_id, starts, ends, status, category,"
                 " procedure_id, details, language, meeting_url, sequence, created, updated, interpreter_id)"

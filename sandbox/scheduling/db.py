@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from sandbox.scheduling import call_records, reference_data
+from sandbox.scheduling import call_records, meetings, reference_data
 from sandbox.scheduling.interpreters import load_roster
 from sandbox.scheduling.staff import load_staff
 
@@ -160,6 +160,7 @@ class Database:
             add_missing_columns(connection)
             connection.executescript(SCHEMA)
             connection.executescript(call_records.SCHEMA)
+            connection.executescript(meetings.SCHEMA)
             load_reference_data(connection)
             load_roster(connection)
             load_staff(connection)

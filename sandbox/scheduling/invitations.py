@@ -194,6 +194,17 @@ def open_invitation(scheduling, token: str, data) -> dict:
         return _guest_view(row, device)
 
 
+def granted_invitation(scheduling, token: str, data):
+    """The invitation's row, for the one device that opened the link, while it is not withdrawn."""
+    device = _device_hash(data)
+    row = _guest_row(scheduling, scheduling.database.read(), token)
+    if row["state"] == "withdrawn":
+        raise Problem("not_allowed", detail="This invitation has been withdrawn.")
+    if row["device"] is None or not hmac.compare_digest(row["device"], device):
+        raise Problem("not_allowed", detail="Only the device that opened this link can join.")
+    return row
+
+
 def confirm_invitation(scheduling, token: str, data) -> dict:
     device = _device_hash(data)
     with scheduling.database.write() as connection:

@@ -15,6 +15,8 @@ TITLES = {
     "outside_hours": (422, "That time cannot be booked."),
     "not_allowed": (409, "The rules do not allow this."),
     "idempotency_conflict": (422, "This Idempotency-Key was used with a different request."),
+    # The call server (not this API) failed: 502, the gateway's own answer, not the API's unavailability.
+    "call_server_unavailable": (502, "The call server is not answering."),
 }
 
 

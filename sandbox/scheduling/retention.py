@@ -25,7 +25,8 @@ DAY = 24 * 3600
 
 # The tables that hang off a booking, deleted before it (their rows name `booking_id`).
 # `documents` exists once documents reach the KEP; a table that does not exist is skipped.
-BOOKING_CHILDREN = ("invitations", "mail_queue", "documents", "identity_checks", "call_results")
+BOOKING_CHILDREN = ("invitations", "mail_queue", "documents", "identity_checks", "call_results", "call_participants",
+                    "call_rooms")
 
 
 @dataclass(frozen=True)

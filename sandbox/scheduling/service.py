@@ -16,6 +16,7 @@ from sandbox.scheduling import (
     interpreter_admin,
     invitations,
     mailer,
+    meetings,
     needs_profiles,
     retention,
     staff,
@@ -48,9 +49,11 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     database = Database(settings.database)
     scheduling = Scheduling(database, settings)
     app.extensions["scheduling"] = scheduling
+    scheduling.meetings = meetings.Meetings(scheduling)
     if settings.background_loops:
         mailer.start_background_loops(scheduling)
         retention.start_background_loop(scheduling)
+        meetings.start_background_loop(scheduling.meetings)
 
     @app.before_request
     def authenticate():
@@ -232,6 +235,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     statistics.register(app, scheduling)
     staff_operations.register(app, scheduling)
     documents.register(app, scheduling, citizen)
+    meetings.register(app, scheduling, citizen)
 
     # -- errors ------------------------------------------------------------------------
 

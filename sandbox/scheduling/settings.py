@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +46,17 @@ class Settings:
     smtp_timeout: float = 8.0
     mail_sender: str = "myKEPlive <no-reply@mykeplive.example>"
     frontend_url: str = "http://127.0.0.1:5000"
-    meeting_url_template: str = "https://meet.mykeplive.example/myKEPlive-{room}"
+    # The citizen's link to the call, in emails and calendars: the frontend's join page.
+    meeting_url_template: str = "{frontend}/appointments/{reference}/join"
+    # The call server (sandbox/scheduling/meetings.py): the object that creates and destroys rooms
+    # on Janus (None: no call server, so no call can start), the address browsers reach it at, the
+    # STUN/TURN servers they are given, and how long before a call its room is opened.
+    call_rooms: object | None = None
+    call_server_url: str = ""
+    ice_servers: list = field(default_factory=list)
+    room_lead_minutes: int = 20
+    # The join pages open this long before the start (kepweb/calls.py says the same to citizens).
+    join_opens_minutes: int = 15
     # Text messages go through an HTTP gateway; empty: the sandbox outbox beside the frontend.
     sms_url: str = ""
     sms_token: str = "sandbox-sms-token"
@@ -90,6 +101,8 @@ class Settings:
                 setattr(settings, name, kind(env[variable]))
         if env.get("KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"):
             settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
+        if env.get("KEPWEB_SANDBOX_ICE_SERVERS"):
+            settings.ice_servers = json.loads(env["KEPWEB_SANDBOX_ICE_SERVERS"])
         for name in ("sms_url", "sms_token", "sms_sender", "support_email"):
             variable = f"KEPWEB_SANDBOX_{name.upper()}"
             if env.get(variable):
