@@ -10,6 +10,7 @@ from kepweb import auth, compression, errors, htmx, i18n, scheduling, security, 
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
+from kepweb.call import call
 from kepweb.guests import guests
 from kepweb.pages import pages
 from kepweb.profile import profile
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(booking)
     app.register_blueprint(guests)
     app.register_blueprint(profile)
+    app.register_blueprint(call)
     staff.init_app(app)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")

@@ -118,6 +118,12 @@ def from_environment(env=None) -> dict:
         "STAFF_OIDC_CLIENT_ID": env.get("KEPWEB_STAFF_OIDC_CLIENT_ID", ""),
         "STAFF_OIDC_CLIENT_SECRET": env.get("KEPWEB_STAFF_OIDC_CLIENT_SECRET", ""),
         "STAFF_OIDC_TIMEOUT": _seconds(env, "KEPWEB_STAFF_OIDC_TIMEOUT", 8),
+        # The call servers (Janus, WebSocket addresses) a call page may connect to, space-separated
+        # origins such as `wss://call1.mykeplive.example`: the API names the one of each room, and a
+        # page connects only if it is listed here (the page's Content-Security-Policy says the same).
+        "CALL_SERVER_ORIGINS": tuple(env.get("KEPWEB_CALL_SERVER_ORIGINS", "").split()),
+        # Where the call page's two scripts from Debian's packages are (libjs-janus-gateway, libjs-webrtc-adapter).
+        "CALL_SCRIPTS_DIR": env.get("KEPWEB_CALL_SCRIPTS_DIR", "/usr/share/javascript"),
         # Server-side sessions: the cookie holds only a random id.
         "SESSION_DIRECTORY": env.get("KEPWEB_SESSION_DIRECTORY", ".sandbox/sessions"),
         "SMTP_HOST": env.get("KEPWEB_SMTP_HOST", "127.0.0.1"),

@@ -144,6 +144,12 @@ def content_security_policy(config) -> dict:
     return policy
 
 
+def policy_header(policy: dict) -> str:
+    """A policy as the header's text, written as Talisman writes it (for views that set their own)."""
+    return "; ".join(f"{directive} {' '.join(value) if isinstance(value, list | tuple) else value}"
+                     for directive, value in policy.items())
+
+
 def init_app(app):
     app.extensions["talisman"] = Talisman(
         app,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
+from kepweb.scheduling.call_access import CallAccessClient
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.documents import DocumentsClient
 from kepweb.scheduling.operations import OperationsClient
@@ -39,6 +40,7 @@ class Clients:
     staff_calls: StaffCallsClient
     staff_statistics: StaffStatisticsClient
     operations: OperationsClient
+    call_access: CallAccessClient
 
 
 def init_app(app):
@@ -50,6 +52,7 @@ def init_app(app):
         needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
         staff=StaffClient(config), staff_calls=StaffCallsClient(config),
         staff_statistics=StaffStatisticsClient(config), operations=OperationsClient(config),
+        call_access=CallAccessClient(config),
     )
 
 

@@ -69,6 +69,23 @@ def _session(retries: int) -> requests.Session:
     return session
 
 
+def _upstream_problem(response) -> SchedulingProblem | None:
+    """A 502 in which the API says that a system behind it failed (the call server), not the API itself."""
+    if response.status_code != 502 or not response.headers.get("Content-Type", "").startswith(
+            "application/problem+json"):
+        return None
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    problem_class = UPSTREAM_PROBLEM_CLASSES.get(payload.get("code")) if isinstance(payload, dict) else None
+    return problem_class(response.status_code, payload) if problem_class else None
+
+
+#: Problems of a system behind the API, by code: filled by the modules that know them (call_access.py).
+UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
+
+
 class ApiClient:
     def __init__(self, config, retries: int = 2):
         self.base_url = config["SCHEDULING_API_URL"].rstrip("/")
@@ -112,6 +129,9 @@ class ApiClient:
 
     def _decode(self, method, path, response, accept=None):
         where = path.split("?")[0]
+        upstream = _upstream_problem(response)
+        if upstream is not None:
+            raise upstream
         if response.status_code >= 500:
             log.warning("scheduling API %s %s answered %s", method, where, response.status_code)
             raise SchedulingUnavailable(f"HTTP {response.status_code}")

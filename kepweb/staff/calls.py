@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from kepweb import calls as calls_timing
 from kepweb import clock
 from kepweb.htmx import render_page
 from kepweb.i18n import ATHENS, in_greek, parse_day, today_in_athens
@@ -73,8 +74,12 @@ def _call_page(reference, *, check_form=None, outcome_form=None, result_form=Non
     call = clients().staff_calls.call(_subject(), reference)
     erring = next((form for form in (check_form, outcome_form, result_form) if form is not None and form.errors),
                   None)
+    member = current_staff()
     return render_page("staff/call.html", status=status,
                        page_title=_("Call %(reference)s", reference=reference), call=call, form=erring,
+                       join_state=calls_timing.phase(call.start, call.end, clock.now()),
+                       opens=calls_timing.opens_at(call.start),
+                       serves_call=member.role == "employee" and member.employee_id == call.employee_id,
                        outcome_sentences=outcome_sentences(call),
                        check_form=check_form or IdentityCheckForm(formdata=None),
                        outcome_form=outcome_form or OutcomeForm(formdata=None),

@@ -70,7 +70,8 @@ def wanted_people(connection, booking) -> dict[str, tuple[str, str]]:
 
 def in_room_window(settings, booking, now: int) -> bool:
     """A confirmed booking's room exists from `room_lead_minutes` before the call until its end."""
-    return booking["status"] == "confirmed" and booking["starts"] - settings.room_lead_minutes * 60 <= now < booking["ends"]
+    opens = booking["starts"] - settings.room_lead_minutes * 60
+    return booking["status"] == "confirmed" and opens <= now < booking["ends"]
 
 
 # -- bringing the call server in line -----------------------------------------------------------

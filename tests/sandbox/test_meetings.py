@@ -177,7 +177,8 @@ def test_a_withdrawn_invitation_takes_that_persons_token_out_of_the_room(api, se
     open_link(api, token)
     eleni = guest_call(api, token).json
     with scheduling_of(service).database.write() as connection:  # the interpreter is replaced
-        connection.execute("UPDATE bookings SET interpreter_id=? WHERE reference=?", (PETROS["id"], booking["reference"]))
+        connection.execute("UPDATE bookings SET interpreter_id=? WHERE reference=?",
+                           (PETROS["id"], booking["reference"]))
         booking_id = connection.execute("SELECT id FROM bookings WHERE reference=?",
                                         (booking["reference"],)).fetchone()["id"]
         from sandbox.scheduling import invitations
