@@ -11,6 +11,8 @@ one port, so the whole journey runs on a laptop:
     /oauth2server/        the GSIS-like sign-in provider, at GSIS's own paths
     /sandbox/staff-id/    the KEP staff's sign-in (OpenID Connect for public servants); kepweb's staff area is /staff
 
+and, beside it, Janus (Debian's package) as the call server, with a config made from the repo.
+
 This module is the only place that knows both kepweb and sandbox.
 """
 
@@ -32,11 +34,13 @@ STAFF_ID_PREFIX = "/sandbox/staff-id"
 
 
 def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = None,
-                     sandbox_settings: dict | None = None):
+                     sandbox_settings: dict | None = None, call_server=None):
     """The frontend wired to the sandbox stand-ins; returns (wsgi_app, frontend, outbox).
 
     `overrides` go to the frontend's config, `sandbox_settings` to the scheduling
-    service's Settings (tests give it a database of their own and a clock).
+    service's Settings (tests give it a database of their own and a clock). `call_server`,
+    a started sandbox.janus.process.JanusProcess (or None: calls say the server is not
+    answering), hosts the video calls.
     """
     import secrets
 
@@ -49,9 +53,11 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     staff_secret = secrets.token_urlsafe(24)
     provider = f"{base_url}/oauth2server"
     staff_issuer = f"{base_url}{STAFF_ID_PREFIX}"
+    calls = call_settings(call_server)
     frontend = create_app(
         {
             "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
+            "CALL_SERVER_ORIGINS": calls["origins"],
             "SCHEDULING_API_TOKEN": SANDBOX_API_TOKEN,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
@@ -83,6 +89,7 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
         smtp_port=smtp_port,
         frontend_url=base_url,
         sms_url=f"{base_url}/sandbox/outbox/sms/messages",
+        **calls["sandbox"],
         **(sandbox_settings or {}),
     )
     wsgi_app = DispatcherMiddleware(
@@ -97,6 +104,39 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     return wsgi_app, frontend, outbox
 
 
+def call_settings(call_server) -> dict:
+    """What the frontend (the origin its pages may connect to) and the reference service (the rooms'
+    client and the browsers' address) need to know of the call server."""
+    if call_server is None:
+        return {"origins": (), "sandbox": {}}
+    from urllib.parse import urlsplit
+
+    from sandbox.janus.rooms import JanusRooms
+
+    parts = urlsplit(call_server.ws_url)
+    return {"origins": (f"{parts.scheme}://{parts.netloc}",),
+            "sandbox": {"call_rooms": JanusRooms(call_server.http_url, call_server.room_admin_key),
+                        "call_server_url": call_server.ws_url}}
+
+
+def start_call_server():
+    """Janus, from Debian's package, with a config folder made from the repo and fresh secrets;
+    None (and a line that says why) when it is not installed: `bash scripts/run` installs it."""
+    import atexit
+
+    from sandbox.janus.process import JanusProcess
+
+    if not JanusProcess.available():
+        print("  video calls: Janus is not installed (bash scripts/run installs it); calls will say the call "
+              "server is not answering", flush=True)
+        return None
+    janus = JanusProcess(os.environ.get("KEPWEB_SANDBOX_JANUS_DIR", ".sandbox/janus"),
+                         ws_port=int(os.environ.get("KEPWEB_SANDBOX_JANUS_WS_PORT", "8188")))
+    janus.start()
+    atexit.register(janus.stop)
+    return janus
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -105,7 +145,9 @@ def main() -> int:
     try:
         if embedded:
             smtp_port = int(os.environ.get("KEPWEB_SMTP_PORT", "8025"))
-            wsgi_app, _frontend, _outbox = embedded_default(f"http://127.0.0.1:{port}", smtp_port)
+            call_server = start_call_server()
+            wsgi_app, _frontend, _outbox = embedded_default(f"http://127.0.0.1:{port}", smtp_port,
+                                                            call_server=call_server)
         else:
             wsgi_app = create_app()
     except ConfigError as error:
@@ -119,6 +161,8 @@ def main() -> int:
     if embedded:
         print(f"  sandbox outbox: emails {url}sandbox/outbox/, SMS {url}sandbox/outbox/sms/", flush=True)
         print(f"  KEP staff area: {url}staff (test accounts in README.md)", flush=True)
+        if call_server is not None:
+            print(f"  video calls: Janus at {call_server.ws_url} (its log: {call_server.log_path})", flush=True)
     serve(wsgi_app, host=host, port=port, threads=8, ident="kepweb")
     return 0
 

@@ -184,6 +184,11 @@ class Meetings:
         own = next((row for row in rows if row["person"] == person), None)
         if room is None or own is None:
             raise Problem("not_allowed", detail="This person is not in this call.")
+        try:
+            # A call server that restarted has lost its rooms: make sure this one is there (no-op if it is).
+            self.rooms.create(room["room"], room["secret"], [row["token"] for row in rows], f"booking {booking['id']}")
+        except CallServerUnavailable:
+            raise unavailable() from None
         return {
             "room": room["room"],
             "server_url": self.settings.call_server_url,
