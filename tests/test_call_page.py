@@ -150,10 +150,37 @@ def test_each_picture_has_a_caption_and_plays_inline(call_page):
 
 
 def test_the_scripts_load_in_order_and_deferred(call_page):
-    scripts = [script["src"] for script in call_page().find_all("script") if script.has_attr("defer")]
+    scripts = [script["src"].partition("?")[0] for script in call_page().find_all("script") if script.has_attr("defer")]
     tail = scripts[-3:]
     assert tail == ["/static/vendor/webrtc-adapter/adapter.js", "/static/vendor/janus-gateway/janus.js",
                     "/static/js/call.js"], scripts
+
+
+@pytest.mark.parametrize("path", ["vendor/janus-gateway/janus.js", "vendor/webrtc-adapter/adapter.js"])
+def test_debians_call_scripts_are_served_with_a_long_cache(client, path):
+    response = client.get(f"/static/{path}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "max-age=31536000, public"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert b"Janus" in response.data if "janus" in path else b"adapter" in response.data
+
+
+def test_the_call_scripts_url_changes_when_debian_updates_the_file(call_page):
+    sources = [script["src"] for script in call_page().find_all("script")
+               if script["src"].startswith(("/static/vendor/janus-gateway/", "/static/vendor/webrtc-adapter/"))]
+    assert len(sources) == 2
+    assert all("?v=" in source and not source.endswith("?v=0") for source in sources), sources
+
+
+def test_the_call_scripts_folder_is_configurable(app_config, tmp_path):
+    from kepweb import create_app
+
+    (tmp_path / "janus-gateway").mkdir()
+    (tmp_path / "janus-gateway" / "janus.js").write_text("var Janus = 1;")
+    client = create_app({**app_config, "CALL_SCRIPTS_DIR": str(tmp_path)}).test_client()
+    assert client.get("/static/vendor/janus-gateway/janus.js").data == b"var Janus = 1;"
+    assert client.get("/static/vendor/webrtc-adapter/adapter.js").status_code == 404
 
 
 def test_the_problem_region_is_near_the_top_and_takes_focus(call_page):
