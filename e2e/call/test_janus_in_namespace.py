@@ -55,10 +55,10 @@ def room(janus_rooms):
     janus_rooms.destroy(number, secret)
 
 
-def open_check_page(browser, page_server, janus, room, mode):
+def open_check_page(browser, page_server, janus, room, mode, **more):
     page = browser.new_context().new_page()
     query = urlencode({"server": janus.ws_url, "room": room["number"], "token": room["tokens"][mode],
-                       "feed": room["feed"], "mode": mode})
+                       "feed": room["feed"], "me": secrets.randbelow(2**52), "mode": mode, **more})
     page.goto(f"{page_server}?{query}")
     return page
 
@@ -137,3 +137,17 @@ def test_without_lock_record_the_same_request_would_record(browser, page_server,
     finally:
         janus_rooms.destroy(number, "control")
 
+
+
+
+@pytest.mark.parametrize("how", ["a guessed token", "no token, straight to subscribing"])
+def test_nobody_uninvited_sees_the_video(browser, page_server, janus, room, how):
+    """The VideoRoom's `allowed` list gates joining as a publisher only: subscribing is gated by
+    require_pvtid, the private id that only a participant who joined with a token has."""
+    publisher = open_check_page(browser, page_server, janus, room, "publish")
+    wait_for_state(publisher, "published")
+    intruder_room = {**room, "tokens": {"subscribe": "guessed"}}
+    more = {"direct": "1"} if how.startswith("no token") else {}
+    intruder = open_check_page(browser, page_server, janus, intruder_room, "subscribe", **more)
+    wait_for_state(intruder, "error")
+    assert "433" in intruder.evaluate("window.check.errors.join(' ')")  # JANUS_VIDEOROOM_ERROR_UNAUTHORIZED

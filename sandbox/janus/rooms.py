@@ -126,6 +126,9 @@ class JanusRooms:
             "record": False,
             "lock_record": True,
             "notify_joining": True,
+            # `allowed` gates joining as a publisher only; subscribing needs the private_id that
+            # such a join returns, so an uninvited browser cannot watch by guessing numbers.
+            "require_pvtid": True,
         }, ok_codes={ROOM_EXISTS[VIDEOROOM]})
         self.request(TEXTROOM, {**common, "history": 0}, ok_codes={ROOM_EXISTS[TEXTROOM]})
 

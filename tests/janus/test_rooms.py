@@ -102,6 +102,14 @@ def test_a_created_room_is_private_and_creating_it_again_is_harmless(rooms, room
     assert {entry["room"] for entry in listed(rooms, TEXTROOM, with_admin_key=True)} >= {room["number"]}
 
 
+def test_the_videoroom_is_private_unrecorded_and_needs_a_private_id_to_subscribe(rooms, room):
+    (entry,) = [entry for entry in listed(rooms, VIDEOROOM, with_admin_key=True) if entry["room"] == room["number"]]
+    assert entry["is_private"] is True and entry["record"] is False and entry["lock_record"] is True
+    # `allowed` gates publishers only; subscribers need the private_id a publisher's join returns.
+    assert entry["require_pvtid"] is True
+    assert entry["max_publishers"] == 6 and entry["notify_joining"] is True
+
+
 def test_a_participant_cannot_turn_recording_on(janus, rooms, room):
     with rooms.session() as session:
         joined = join(session, room["number"], room["tokens"]["citizen"])
