@@ -7,6 +7,7 @@ these tests never skip for want of a browser: they fail.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,21 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+E2E = Path(__file__).resolve().parent
+INSIDE_CALL_NAMESPACE = os.environ.get("KEPWEB_CALL_NAMESPACE") == "1"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The call tests (e2e/call) need media, so a network namespace of their own: outside it,
+    e2e/test_call_namespace.py runs them inside `scripts/call-namespace`; inside it, that test
+    is not collected again."""
+    if collection_path == E2E / "call":
+        return None if INSIDE_CALL_NAMESPACE else True
+    if collection_path == E2E / "test_call_namespace.py" and INSIDE_CALL_NAMESPACE:
+        return True
+    return None
+
 
 VIEWPORTS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 

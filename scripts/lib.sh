@@ -56,3 +56,17 @@ compress_static() {
   log "compressing static files"
   "$VENV/bin/python" -m whitenoise.compress --quiet "$PROJECT_ROOT/static" >&2
 }
+
+ensure_janus() {
+  # The call's WebRTC server and the two scripts the call page loads, from Debian's packages.
+  if [ ! -x /usr/bin/janus ] \
+    || [ ! -f /usr/share/javascript/janus-gateway/janus.js ] \
+    || [ ! -f /usr/share/javascript/webrtc-adapter/adapter.js ]; then
+    apt_install janus libjs-janus-gateway libjs-webrtc-adapter
+    # Debian's package enables a service with its own config (demo rooms, the public default
+    # admin secret, every interface): we run Janus with a config of our own, never that one.
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      systemctl disable --now janus.service >/dev/null 2>&1 || true
+    fi
+  fi
+}
