@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 #: Every problem code in the contract. A test checks this against the OpenAPI file.
 CONTRACT_CODES = frozenset({
     "unauthorized", "forbidden", "not_found", "method_not_allowed", "validation", "slot_taken", "hold_expired",
-    "outside_hours", "not_allowed", "idempotency_conflict", "bad_request",
+    "outside_hours", "not_allowed", "idempotency_conflict", "bad_request", "call_server_unavailable",
 })
 
 #: The flash category of what a refusal says (templates/components/notices.html shows it).

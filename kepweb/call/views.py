@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from kepweb import calls
 from kepweb.auth import current_citizen, login_required
@@ -32,10 +32,10 @@ call = Blueprint("call", __name__)
 
 #: How each person in the call is named under their video and beside their messages.
 ROLE_NAMES = {
-    "citizen": _l("citizen"),
-    "employee": _l("KEP employee"),
-    "interpreter": _l("Greek Sign Language interpreter"),
-    "third_person": _l("third person"),
+    "citizen": _lp("role in the call", "citizen"),
+    "employee": _lp("role in the call", "KEP employee"),
+    "interpreter": _lp("role in the call", "Greek Sign Language interpreter"),
+    "third_person": _lp("role in the call", "third person"),
 }
 
 

@@ -19,7 +19,10 @@ import logging
 import secrets
 import threading
 
+from sandbox.janus.rooms import CallServerUnavailable
 from sandbox.scheduling.problems import Problem
+
+__all__ = ["CallServerUnavailable", "Meetings", "register", "start_background_loop"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +43,6 @@ CREATE INDEX IF NOT EXISTS call_participants_booking ON call_participants(bookin
 
 # Room numbers and feed ids stay below 2**52: browsers hold them as JavaScript numbers.
 ID_LIMIT = 2 ** 52
-
-
-class CallServerUnavailable(Exception):
-    """The call server did not answer, or answered something we cannot use."""
 
 
 def unavailable() -> Problem:

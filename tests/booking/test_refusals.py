@@ -33,7 +33,7 @@ from tests.page_checks import check_page, text_of
 CONTRACT = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
 STATUS = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "method_not_allowed": 405, "validation": 422,
           "slot_taken": 409, "hold_expired": 410, "outside_hours": 422, "not_allowed": 409,
-          "idempotency_conflict": 422, "bad_request": 400}
+          "idempotency_conflict": 422, "bad_request": 400, "call_server_unavailable": 502}
 
 
 def contract_codes() -> list[str]:
