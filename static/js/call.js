@@ -161,10 +161,10 @@
       enterRoom();
       publish();
       (message.attendees || []).forEach(function (attendee) { arrived(attendee.id, false); });
-      (message.publishers || []).forEach(function (other) { arrived(other.id, false); subscribe(other.id); });
+      (message.publishers || []).forEach(function (other) { arrived(other.id, false); published(other); });
     } else if (event === "event") {
       if (message.joining) { arrived(message.joining.id, true); }
-      (message.publishers || []).forEach(function (other) { arrived(other.id, true); subscribe(other.id); });
+      (message.publishers || []).forEach(function (other) { arrived(other.id, true); published(other); });
       if (message.unpublished && message.unpublished !== "ok") { unsubscribe(message.unpublished); }
       if (message.leaving === "ok" && message.reason === "kicked") { fail("refused"); return; }
       if (message.leaving && message.leaving !== "ok") { departed(message.leaving); }
@@ -236,10 +236,27 @@
     find("[data-call-waiting]").hidden = Object.keys(present).length > 0;
   }
 
+  // A publisher's streams, when it starts and each time it changes them: a camera turned off, or
+  // sound only, is a video stream marked disabled. (The receiving browser is not told otherwise:
+  // the last picture would stay frozen on the screen.)
+  function published(other) {
+    subscribe(other.id);
+    var subscriber = subscribers[other.id];
+    if (!subscriber) { return; }
+    subscriber.sendsPicture = (other.streams || []).some(function (stream) {
+      return stream.type === "video" && !stream.disabled;
+    });
+    updatePicture(subscriber);
+  }
+
+  function updatePicture(subscriber) {
+    showPicture(subscriber.tile, subscriber.sendsPicture && !soundOnly && subscriber.stream.getVideoTracks().length > 0);
+  }
+
   function subscribe(feed) {
     // Only the people invited to this booking's call are shown, each under the name the KEP knows.
     if (feed === config.feedId || subscribers[feed] || !people[feed]) { return; }
-    var subscriber = {handle: null, stream: new MediaStream(), tile: remoteTile(feed), videoMids: []};
+    var subscriber = {handle: null, stream: new MediaStream(), tile: remoteTile(feed), videoMids: [], sendsPicture: true};
     subscribers[feed] = subscriber;
     subscriber.tile.querySelector("video").srcObject = subscriber.stream;
     janus.attach({
@@ -271,7 +288,7 @@
           if (old.kind === track.kind) { subscriber.stream.removeTrack(old); }
         });
         if (on) { subscriber.stream.addTrack(track); }
-        if (track.kind === "video") { showPicture(subscriber.tile, on && !soundOnly); }
+        if (track.kind === "video") { updatePicture(subscriber); }
         if (on) { subscriber.tile.querySelector("video").play().catch(function () { /* no picture yet */ }); }
       }
     });
@@ -286,13 +303,12 @@
   }
 
   function receivePictures(subscriber, on) {
-    if (!subscriber.handle || !subscriber.videoMids.length) { return; }
-    subscriber.handle.send({message: {request: "configure", streams: subscriber.videoMids.map(function (mid) {
-      return {mid: mid, send: on};
-    })}});
-    var video = subscriber.tile.querySelector("video");
-    showPicture(subscriber.tile, on && subscriber.stream.getVideoTracks().length > 0);
-    if (!on) { video.hidden = true; }
+    if (subscriber.handle && subscriber.videoMids.length) {
+      subscriber.handle.send({message: {request: "configure", streams: subscriber.videoMids.map(function (mid) {
+        return {mid: mid, send: on};
+      })}});
+    }
+    updatePicture(subscriber);
   }
 
   // --- The TextRoom: messages ----------------------------------------------------------------------
@@ -408,7 +424,7 @@
     state = "joining";
     button.setAttribute("aria-disabled", "true");
     hideProblem();
-    Janus.init({debug: false, callback: function () {
+    Janus.init({debug: window.__JANUS_DEBUG ? ["warn", "error", "log"] : false, callback: function () {
       janus = new Janus({
         server: config.serverUrl,
         iceServers: config.iceServers,
