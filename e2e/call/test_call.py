@@ -220,3 +220,22 @@ def test_nobody_can_start_recording(call_service, three):
     # The room's lock_record refuses a participant's "enable_recording"; nothing is written.
     time.sleep(1)
     assert not any(call_service.recordings.iterdir())
+
+
+def test_the_call_page_has_no_axe_violations_and_fits_320_px_before_and_in_the_call(three):
+    from e2e.a11y import axe_violations
+
+    citizen = three["citizen"]
+    citizen.set_viewport_size({"width": 320, "height": 640})
+    assert axe_violations(citizen) == []
+    joined(citizen)
+    joined(three["interpreter"])
+    remote_videos_play(citizen, 1)
+    citizen.get_by_role("button", name="Mute the microphone").click()  # a pressed button, too
+    assert axe_violations(citizen) == []
+    assert citizen.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    widths = citizen.evaluate("Array.from(document.querySelectorAll('.kepweb-call__tile')).map((t) => t.offsetWidth)")
+    assert widths and all(width <= 320 for width in widths), widths
+    small = citizen.evaluate("""Array.from(document.querySelectorAll('#call button')).filter((b) => b.offsetParent)
+        .filter((b) => b.offsetWidth < 24 || b.offsetHeight < 24).map((b) => b.textContent)""")
+    assert small == []

@@ -378,7 +378,7 @@
     item.querySelector(".kepweb-call__sender").textContent = sender;
     var time = item.querySelector("time");
     time.setAttribute("datetime", when.toISOString());
-    time.textContent = when.toLocaleTimeString(document.documentElement.lang, {hour: "2-digit", minute: "2-digit"});
+    time.textContent = when.toLocaleTimeString(document.documentElement.lang, {hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
     item.querySelector(".kepweb-call__text").textContent = words;
     find("[data-chat-messages]").appendChild(item);
     find("[data-chat-empty]").hidden = true;
