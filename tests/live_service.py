@@ -12,13 +12,14 @@ from tests.conftest import free_port
 
 
 class LiveService:
-    def __init__(self, database, overrides=None, sandbox_settings=None):
+    def __init__(self, database, overrides=None, sandbox_settings=None, call_server=None):
         self.database = database  # the scheduling service's SQLite file
         self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
         self.url = f"http://127.0.0.1:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
             self.url, free_port(), overrides,
             {"database": database, "loop_seconds": 0.2, **(sandbox_settings or {})},
+            call_server=call_server,
         )
         self.server.app = wsgi_app
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

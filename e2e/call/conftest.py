@@ -12,6 +12,7 @@ the veth end named in KEPWEB_CALL_ICE_INTERFACE only.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -67,3 +68,166 @@ def browser_type_launch_args(browser_type_launch_args):
     """e2e/conftest.py's Chromium, with fake camera and microphone."""
     return {**browser_type_launch_args,
             "args": [*browser_type_launch_args.get("args", []), *CALL_CHROMIUM_FLAGS]}
+
+
+# -- the whole service in the namespace ------------------------------------------------------------
+
+CITIZEN = {"tax_id": "094014201", "first_name": "Μαρία", "last_name": "Παπαδοπούλου", "father_name": "",
+           "mother_name": "", "birth_year": "1980", "user_id": "maria"}
+THIRD_PERSON = {"name": "Νίκος Γεωργίου", "email": "nikos@example.com"}
+CARD = {"document_kind": "identity_card", "document_number": "ΑΚ 123456", "shown_on_camera": True}
+
+
+class CallService:
+    """kepweb and the sandbox (tests/live_service.py) with Janus as the call server, and one booking
+    of the citizen Maria at Chania's KEP, with a sign-language interpreter and a third person, whose
+    call is on: the API's clock is a minute after its start.
+
+    Each person's page is the real one, reached as they reach it: the citizen and the employee
+    signed in (their sessions made server-side, as the sign-in would), the guests through their
+    invitation link on their own device."""
+
+    def __init__(self, database, janus):
+        from tests.clock import SandboxClock
+        from tests.live_service import LiveService
+
+        self.janus = janus
+        self.recordings = janus.recordings
+        self.janus_pid = janus.pid
+        self.clock = SandboxClock()
+        self.live = LiveService(database, {"PROPAGATE_EXCEPTIONS": False}, {"clock": self.clock}, call_server=janus)
+        self.url = self.live.url
+        self.scheduling = self.live.frontend.extensions["scheduling"]
+        self._cookies = {}
+        self.booking = self.book()
+        self.move_clock_into_the_call(self.booking)
+
+    # -- the booking ------------------------------------------------------------------------------
+
+    def book(self, procedure="housing-allowance"):
+        from sandbox.scheduling.db import Database
+
+        api = self.scheduling
+        needs = ("sign_language", "third_person")
+        slot = api.availability.first_free("information", procedure, municipality_id="chania", needs=needs).slot
+        hold = api.holds.hold(CITIZEN["tax_id"], category="information", procedure=procedure, kep_id=slot.kep_id,
+                              start=slot.start, needs=needs)
+        booking = api.bookings.book(CITIZEN["tax_id"], {
+            "hold_id": hold.id, "contact": {"name": "Μαρία Παπαδοπούλου", "email": "maria@example.com",
+                                            "phone": "6912345678",
+                                            "address": {"street": "Ερμού 1", "postcode": "10563", "town": "Αθήνα"}},
+            "id_document": "identity_card", "needs": list(needs), "third_person": THIRD_PERSON,
+            "contact_preference": "email", "delivery": {"method": "email"}, "language": "el"},
+            idempotency_key=hold.id)
+        with Database(self.live.database).write() as connection:  # who serves it is the service's choice
+            connection.execute("UPDATE bookings SET employee_id='kep-chania-1-e1', kep_id='kep-chania-1' "
+                               "WHERE reference=?", (booking.reference,))
+        return booking
+
+    def move_clock_into_the_call(self, booking):
+        from datetime import datetime, timedelta, timezone
+
+        self.clock.behind = -(booking.start - datetime.now(timezone.utc) + timedelta(minutes=1))
+
+    def names(self) -> dict:
+        """role → name, as the API lists the people in the call."""
+        from sandbox.scheduling.db import Database
+
+        connection = Database(self.live.database).read()
+        rows = connection.execute(
+            "SELECT p.role, p.name FROM call_participants p JOIN bookings b ON b.id = p.booking_id"
+            " WHERE b.reference=? AND p.revoked IS NULL", (self.booking.reference,))
+        return {row["role"]: row["name"] for row in rows}
+
+    # -- each person's way in ---------------------------------------------------------------------
+
+    def url_for(self, role: str, booking=None) -> str:
+        reference = (booking or self.booking).reference
+        if role == "citizen":
+            return f"{self.url}/appointments/{reference}/call"
+        if role == "employee":
+            return f"{self.url}/staff/calls/{reference}/call"
+        return f"{self.url}/join/call"
+
+    def cookies_for(self, role: str, booking=None) -> list[dict]:
+        """The cookies of a browser that has signed in (or opened its invitation link) as `role`: the
+        same each time, as a guest's link opens on one device only."""
+        key = (role, (booking or self.booking).reference)
+        if key not in self._cookies:
+            self._cookies[key] = self._sign_in(role, booking)
+        return self._cookies[key]
+
+    def _sign_in(self, role: str, booking=None) -> list[dict]:
+        client = self.live.frontend.test_client()
+        with client.session_transaction() as session:
+            session["last_seen"] = time.time()
+            if role == "citizen":
+                session["citizen"] = CITIZEN
+            elif role == "employee":
+                from tests.test_staff_access import identity
+
+                session["staff"] = identity("chania-employee")
+        if role in ("interpreter", "third_person"):
+            client.get(f"/join/{self.invitation_token(role, booking)}")
+            assert client.get("/join").status_code == 200  # opened on this device
+        cookies = [{"name": "kepweb_lang", "value": "en", "url": self.url}]
+        for cookie in client._cookies.values():
+            cookies.append({"name": cookie.key, "value": cookie.value, "url": f"{self.url}{cookie.path}"})
+        return cookies
+
+    def invitation_token(self, role, booking=None) -> str:
+        """The token of the join link in the invitation email that this guest was sent."""
+        import re
+
+        from sandbox.scheduling.db import Database
+
+        reference = (booking or self.booking).reference
+        email = Database(self.live.database).read().execute(
+            "SELECT i.email FROM invitations i JOIN bookings b ON b.id = i.booking_id"
+            " WHERE b.reference=? AND i.role=? AND i.state != 'withdrawn'", (reference, role)).fetchone()["email"]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for message in self.live.outbox.messages():
+                found = re.search(r"/join/(\S+)", message["text"])
+                if message["to"] == [email] and found:
+                    return found.group(1)
+            time.sleep(0.2)
+        raise AssertionError(f"no invitation email reached the {role}")
+
+    # -- what the employee records ----------------------------------------------------------------
+
+    @property
+    def identity_checked(self) -> bool:
+        return self.scheduling.bookings.get_booking(CITIZEN["tax_id"], self.booking.reference).sound_only_allowed
+
+    @identity_checked.setter
+    def identity_checked(self, passed: bool) -> None:
+        """The employee records a check that passed (the register's card of Maria) or did not."""
+        from tests.test_staff_access import identity
+
+        subject = identity("chania-employee")["subject"]
+        self.scheduling.staff_calls.record_identity_check(subject, self.booking.reference,
+                                                          {**CARD, "matches_person": passed})
+
+    def cancel(self, booking) -> None:
+        self.scheduling.bookings.cancel(CITIZEN["tax_id"], booking.reference)
+
+    def stop(self):
+        self.live.stop()
+
+
+@pytest.fixture(scope="module")
+def call_service(janus, tmp_path_factory):
+    service = CallService(tmp_path_factory.mktemp("call") / "scheduling.sqlite3", janus)
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def call_browser(playwright):
+    """e2e/conftest.py's Chromium, with a fake camera and microphone it may use without asking."""
+    from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *CALL_CHROMIUM_FLAGS])
+    yield browser
+    browser.close()

@@ -1,20 +1,14 @@
 """The call page in real browsers: three Chromium pages with fake cameras and microphones join one
-room on a real Janus, see and hear each other, write to each other, and use every control.
+booking's room on a real Janus, see and hear each other, write to each other, and use every control;
+a token that is not theirs, another booking's, or a cancelled booking's is refused; nobody records.
 
-Runs inside a network namespace (see e2e/call/harness.py for the command)."""
+Runs inside its own network namespace (e2e/call/conftest.py says why and how)."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-
-# SWAP POINT: the lead's e2e/call/conftest.py provides `call_service` (the real kepweb + sandbox +
-# Janus in the namespace); delete this import then. `call_browser` may stay or move to the conftest.
-from e2e.call import harness
-
-call_service = harness.call_service
-call_browser = harness.call_browser
 
 ROLES = ("citizen", "employee", "interpreter")
 # A predicate given as an expression is eval'd, which the page's CSP forbids: given as a function it is not.
@@ -31,12 +25,12 @@ STATS = """async () => {
 }"""
 
 
-def open_page(browser, url, language="en"):
-    context = browser.new_context(locale="el-GR" if language == "el" else "en-GB",
-                                  viewport={"width": 360, "height": 740})
-    context.add_cookies([{"name": "kepweb_lang", "value": language, "url": url}])
+def open_page(browser, service, role, booking=None):
+    """The person's own call page, in a browser signed in as them (a guest: that opened their link)."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
+    context.add_cookies(service.cookies_for(role, booking))
     page = context.new_page()
-    page.goto(url)
+    page.goto(service.url_for(role, booking))
     return page
 
 
@@ -68,7 +62,7 @@ def record_announcements(page):
 
 @pytest.fixture
 def three(call_service, call_browser):
-    pages = {role: open_page(call_browser, call_service.url_for(role)) for role in ROLES}
+    pages = {role: open_page(call_browser, call_service, role) for role in ROLES}
     for page in pages.values():
         record_announcements(page)
     yield pages
@@ -77,7 +71,7 @@ def three(call_service, call_browser):
 
 
 def test_nothing_starts_before_join(call_service, call_browser):
-    page = open_page(call_browser, call_service.url_for("citizen"))
+    page = open_page(call_browser, call_service, "citizen")
     try:
         assert page.evaluate("window.kepwebCall.state") == "ready"
         assert page.evaluate("window.kepwebCall.peerConnections().length") == 0
@@ -94,7 +88,7 @@ def test_nothing_starts_before_join(call_service, call_browser):
         page.context.close()
 
 
-def test_three_people_see_and_hear_each_other_and_write(three, record_property):
+def test_three_people_see_and_hear_each_other_and_write(call_service, three, record_property):
     started = time.monotonic()
     for page in three.values():
         joined(page)
@@ -108,9 +102,10 @@ def test_three_people_see_and_hear_each_other_and_write(three, record_property):
         assert after["framesDecoded"] > before[role]["framesDecoded"], role
         assert after["audioPackets"] > before[role]["audioPackets"], role
     # Captions come from the page's list of participants, with the role.
+    names = call_service.names()
     captions = three["citizen"].locator("figure[data-feed] figcaption").all_text_contents()
-    assert captions[0] == "Ελένη Δημητρίου, Greek Sign Language interpreter", captions  # the interpreter first
-    assert "Νίκος Γεωργίου, KEP employee" in captions
+    assert captions[0] == f"{names['interpreter']}, Greek Sign Language interpreter", captions  # interpreter first
+    assert f"{names['employee']}, KEP employee" in captions
 
     citizen, employee = three["citizen"], three["employee"]
     citizen.get_by_label("Your message").fill("Καλημέρα, ακούτε;")
@@ -118,28 +113,29 @@ def test_three_people_see_and_hear_each_other_and_write(three, record_property):
     employee.wait_for_function(ARROW + "document.querySelector('[data-chat-messages]').textContent.includes('Καλ')")
     employee.wait_for_function(ARROW + "(window.__said || []).some((text) => text.includes('Καλημέρα'))")
     said = [text for text in announcements(employee) if "Καλημέρα" in text]
-    assert said == ["Message from Μαρία Παπαδοπούλου, Citizen: Καλημέρα, ακούτε;"], said
+    assert said == ["Message from Μαρία Παπαδοπούλου, citizen: Καλημέρα, ακούτε;"], said
     item = employee.locator("[data-chat-messages] li").last
-    assert "Μαρία Παπαδοπούλου, Citizen" in item.text_content() and item.locator("time").get_attribute("datetime")
+    assert "Μαρία Παπαδοπούλου, citizen" in item.text_content() and item.locator("time").get_attribute("datetime")
     assert citizen.get_by_label("Your message").input_value() == ""
     # The figure for the issue's report (pytest --junitxml keeps it).
     record_property("seconds_from_join_to_first_remote_frames", round(first_frames, 1))
 
 
-def test_joined_and_left_are_announced_and_leave_hangs_up(three):
+def test_joined_and_left_are_announced_and_leave_hangs_up(call_service, three):
+    employee_name = f"{call_service.names()['employee']}, KEP employee"
     citizen, employee = joined(three["citizen"]), three["employee"]
     joined(employee)
     citizen.wait_for_function(ARROW +
-        "(window.__said || []).some((text) => text === 'Νίκος Γεωργίου, KEP employee joined the call.')")
+        f"(window.__said || []).some((text) => text === '{employee_name} joined the call.')")
     remote_videos_play(citizen, 1)
     employee.get_by_role("button", name="Leave the call").click()
-    employee.wait_for_url("**/harness/left")
+    employee.wait_for_url(f"**/staff/calls/{call_service.booking.reference}")  # back to record the outcome
     citizen.wait_for_function(ARROW +
-        "(window.__said || []).some((text) => text === 'Νίκος Γεωργίου, KEP employee left the call.')")
+        f"(window.__said || []).some((text) => text === '{employee_name} left the call.')")
     citizen.wait_for_function(ARROW + "document.querySelectorAll('figure[data-feed]').length === 0")
 
 
-def test_microphone_camera_and_pin_are_toggle_buttons(three):
+def test_microphone_camera_and_pin_are_toggle_buttons(call_service, three):
     citizen, interpreter = joined(three["citizen"]), joined(three["interpreter"])
     remote_videos_play(citizen, 1)
     microphone = citizen.get_by_role("button", name="Mute the microphone")
@@ -161,7 +157,8 @@ def test_microphone_camera_and_pin_are_toggle_buttons(three):
     interpreter.wait_for_function(ARROW + "document.querySelector('[data-call-toggle=camera]').ariaPressed === 'false'")
     remote_videos_play(citizen, 1)
 
-    pin = citizen.get_by_role("button", name="Show large: Ελένη Δημητρίου, Greek Sign Language interpreter")
+    interpreter_name = call_service.names()["interpreter"]
+    pin = citizen.get_by_role("button", name=f"Show large: {interpreter_name}, Greek Sign Language interpreter")
     pin.focus()
     citizen.keyboard.press("Enter")
     assert pin.get_attribute("aria-pressed") == "true"
@@ -180,7 +177,7 @@ def test_sound_only_is_refused_before_the_identity_check_and_allowed_after(call_
     sound_only.click()
     citizen.wait_for_function(ARROW + "document.querySelector('[data-call-sound-only-status]').textContent.length > 0")
     assert sound_only.get_attribute("aria-pressed") == "false"
-    refusal = "The KEP employee has not checked your identity yet."
+    refusal = "Sound only is possible once the KEP employee has checked the identity document."
     assert citizen.locator("[data-call-sound-only-status]").text_content() == refusal
     citizen.wait_for_function(ARROW + f"(window.__said || []).includes({refusal!r})")
 
@@ -196,29 +193,61 @@ def test_sound_only_is_refused_before_the_identity_check_and_allowed_after(call_
         call_service.identity_checked = False
 
 
+def join_with_token(page, token):
+    """Join with another token than the page's own, as somebody who guessed or copied one would."""
+    page.evaluate(f"document.getElementById('call').dataset.token = {token!r}")
+    page.get_by_role("button", name="Join the call").click()
+    problem = page.locator("[data-call-problem]")
+    problem.wait_for(state="visible")
+    return problem
+
+
 def test_a_wrong_token_is_refused_with_a_sentence(call_service, call_browser):
-    page = open_page(call_browser, call_service.wrong_token_url())
+    page = open_page(call_browser, call_service, "citizen")
     try:
-        page.get_by_role("button", name="Join the call").click()
-        problem = page.locator("[data-call-problem]")
-        problem.wait_for(state="visible")
+        problem = join_with_token(page, "not-a-token-anybody-was-given")
         assert "no longer valid" in problem.text_content()
         assert page.evaluate("document.activeElement.hasAttribute('data-call-problem')")
         assert page.locator("figure video:visible").count() == 0
+        assert page.evaluate("window.kepwebCall.state") != "joined"
     finally:
         page.context.close()
+
+
+def test_another_bookings_token_does_not_open_this_room_and_a_cancelled_bookings_token_opens_none(
+        call_service, call_browser):
+    other = call_service.book("child-benefit")  # Maria's second call, at the next free time
+    call_service.move_clock_into_the_call(other)
+    other_page = open_page(call_browser, call_service, "citizen", other)
+    other_token = other_page.locator("#call").get_attribute("data-token")
+    other_room = other_page.locator("#call").get_attribute("data-room")
+    call_service.move_clock_into_the_call(call_service.booking)
+    page = open_page(call_browser, call_service, "citizen")
+    try:
+        assert "no longer valid" in join_with_token(page, other_token).text_content()
+        # Cancelled: the API destroys its room at once, so its own page's token opens nothing.
+        call_service.move_clock_into_the_call(other)
+        call_service.cancel(other)
+        time.sleep(2)  # the room loop runs on a nudge and every 0.2 s
+        other_page.get_by_role("button", name="Join the call").click()
+        other_page.locator("[data-call-problem]").wait_for(state="visible")
+        assert other_page.evaluate("window.kepwebCall.state") != "joined"
+        assert other_room != page.locator("#call").get_attribute("data-room")
+    finally:
+        call_service.move_clock_into_the_call(call_service.booking)
+        page.context.close()
+        other_page.context.close()
 
 
 def test_nobody_can_start_recording(call_service, three):
     citizen = joined(three["citizen"])
     remote_videos_play(joined(three["employee"]), 1)
-    answer = citizen.evaluate("""() => new Promise((resolve) => {
-        const pc = window.kepwebCall.peerConnections();
-        resolve(pc.length);
-    })""")
-    assert answer >= 1
-    # The room's lock_record refuses a participant's "enable_recording"; nothing is written.
-    time.sleep(1)
+    # What any participant could send from the browser's console: "record me". The room's
+    # lock_record makes Janus ignore it; media keeps flowing, and nothing is written.
+    citizen.evaluate("window.kepwebCall.publisherHandle().send({message: {request: 'configure', record: true}})")
+    citizen.evaluate("window.kepwebCall.publisherHandle().send({message: {request: 'enable_recording', "
+                     "room: Number(document.getElementById('call').dataset.room), record: true}})")
+    time.sleep(3)
     assert not any(call_service.recordings.iterdir())
 
 

@@ -2,7 +2,7 @@
    messages through its TextRoom. Nothing starts before "Join the call" is pressed: no camera, no
    microphone, no sound (the press is the user gesture that lets remote sound play).
    Every word comes from the page (data-text-* on #call); NAME and TEXT in them are filled in here.
-   For the browser tests only: window.kepwebCall = {peerConnections(), state}. */
+   For the browser tests only: window.kepwebCall = {peerConnections(), publisherHandle(), state}. */
 (function () {
   "use strict";
 
@@ -579,7 +579,9 @@
     root = document.getElementById("call");
     if (!root || !window.Janus) { return; }
     config = readConfig();
-    window.kepwebCall = {peerConnections: peerConnections};
+    // The publisher's handle too: the tests send it what any participant could send from the
+    // browser's console (a request to record), to see the call server refuse it.
+    window.kepwebCall = {peerConnections: peerConnections, publisherHandle: function () { return publisher; }};
     Object.defineProperty(window.kepwebCall, "state", {get: function () { return state; }});
     find("[data-call-join]").addEventListener("click", join);
     find("[data-call-leave]").addEventListener("click", leave);
