@@ -98,7 +98,8 @@ def test_before_the_window_the_call_page_sends_the_citizen_to_the_join_page(clie
     sandbox_clock.behind = timedelta(0)
     sign_in_citizen(client)
     response = client.get(f"/appointments/{booking.reference}/call")
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/appointments/{booking.reference}/join")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/appointments/{booking.reference}/join")
 
 
 @pytest.mark.usefixtures("at_the_call")

@@ -124,10 +124,11 @@ class CallService:
                                "WHERE reference=?", (booking.reference,))
         return booking
 
-    def move_clock_into_the_call(self, booking):
+    def move_clock_into_the_call(self, booking, minutes_after_start=1):
+        """The API's clock inside the booking's join window (which opens 15 minutes before the start)."""
         from datetime import datetime, timedelta, timezone
 
-        self.clock.behind = -(booking.start - datetime.now(timezone.utc) + timedelta(minutes=1))
+        self.clock.behind = -(booking.start - datetime.now(timezone.utc) + timedelta(minutes=minutes_after_start))
 
     def names(self) -> dict:
         """role → name, as the API lists the people in the call."""

@@ -25,11 +25,17 @@ STATS = """async () => {
 }"""
 
 
-def open_page(browser, service, role, booking=None):
-    """The person's own call page, in a browser signed in as them (a guest: that opened their link)."""
+def open_page(browser, service, role, booking=None, token=None):
+    """The person's own call page, in a browser signed in as them (a guest: that opened their link).
+    With `token`, the page arrives carrying that token instead of its own, as if somebody had
+    guessed or copied one."""
     context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
     context.add_cookies(service.cookies_for(role, booking))
     page = context.new_page()
+    if token:
+        # Before the page's own script reads its configuration (its listener comes later).
+        page.add_init_script(f"""document.addEventListener("DOMContentLoaded", () => {{
+            document.getElementById("call").dataset.token = {token!r}; }});""")
     page.goto(service.url_for(role, booking))
     return page
 
@@ -193,23 +199,20 @@ def test_sound_only_is_refused_before_the_identity_check_and_allowed_after(call_
         call_service.identity_checked = False
 
 
-def join_with_token(page, token):
-    """Join with another token than the page's own, as somebody who guessed or copied one would."""
-    page.evaluate(f"document.getElementById('call').dataset.token = {token!r}")
+def refused_on_joining(page):
     page.get_by_role("button", name="Join the call").click()
     problem = page.locator("[data-call-problem]")
     problem.wait_for(state="visible")
-    return problem
+    assert page.evaluate("window.kepwebCall.state") != "joined"
+    return problem.text_content()
 
 
 def test_a_wrong_token_is_refused_with_a_sentence(call_service, call_browser):
-    page = open_page(call_browser, call_service, "citizen")
+    page = open_page(call_browser, call_service, "citizen", token="not-a-token-anybody-was-given")
     try:
-        problem = join_with_token(page, "not-a-token-anybody-was-given")
-        assert "no longer valid" in problem.text_content()
+        assert "no longer valid" in refused_on_joining(page)
         assert page.evaluate("document.activeElement.hasAttribute('data-call-problem')")
         assert page.locator("figure video:visible").count() == 0
-        assert page.evaluate("window.kepwebCall.state") != "joined"
     finally:
         page.context.close()
 
@@ -217,22 +220,19 @@ def test_a_wrong_token_is_refused_with_a_sentence(call_service, call_browser):
 def test_another_bookings_token_does_not_open_this_room_and_a_cancelled_bookings_token_opens_none(
         call_service, call_browser):
     other = call_service.book("child-benefit")  # Maria's second call, at the next free time
-    call_service.move_clock_into_the_call(other)
+    # Ten minutes before it: its page opens, and the citizen may still cancel it.
+    call_service.move_clock_into_the_call(other, minutes_after_start=-10)
     other_page = open_page(call_browser, call_service, "citizen", other)
     other_token = other_page.locator("#call").get_attribute("data-token")
-    other_room = other_page.locator("#call").get_attribute("data-room")
     call_service.move_clock_into_the_call(call_service.booking)
-    page = open_page(call_browser, call_service, "citizen")
+    page = open_page(call_browser, call_service, "citizen", token=other_token)
     try:
-        assert "no longer valid" in join_with_token(page, other_token).text_content()
-        # Cancelled: the API destroys its room at once, so its own page's token opens nothing.
-        call_service.move_clock_into_the_call(other)
+        assert "no longer valid" in refused_on_joining(page)
+        # Cancelled: the API destroys its room at once, so the token its own page carries opens nothing.
+        call_service.move_clock_into_the_call(other, minutes_after_start=-10)
         call_service.cancel(other)
-        time.sleep(2)  # the room loop runs on a nudge and every 0.2 s
-        other_page.get_by_role("button", name="Join the call").click()
-        other_page.locator("[data-call-problem]").wait_for(state="visible")
-        assert other_page.evaluate("window.kepwebCall.state") != "joined"
-        assert other_room != page.locator("#call").get_attribute("data-room")
+        time.sleep(2)  # the room loop runs on a nudge, and every 0.2 s
+        assert "no longer valid" in refused_on_joining(other_page)
     finally:
         call_service.move_clock_into_the_call(call_service.booking)
         page.context.close()
