@@ -57,7 +57,7 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     frontend = create_app(
         {
             "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
-            "CALL_SERVER_ORIGINS": calls["origins"],
+            **calls["frontend"],
             "SCHEDULING_API_TOKEN": SANDBOX_API_TOKEN,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
@@ -108,13 +108,13 @@ def call_settings(call_server) -> dict:
     """What the frontend (the origin its pages may connect to) and the reference service (the rooms'
     client and the browsers' address) need to know of the call server."""
     if call_server is None:
-        return {"origins": (), "sandbox": {}}
+        return {"frontend": {}, "sandbox": {}}
     from urllib.parse import urlsplit
 
     from sandbox.janus.rooms import JanusRooms
 
     parts = urlsplit(call_server.ws_url)
-    return {"origins": (f"{parts.scheme}://{parts.netloc}",),
+    return {"frontend": {"CALL_SERVER_ORIGINS": (f"{parts.scheme}://{parts.netloc}",)},
             "sandbox": {"call_rooms": JanusRooms(call_server.http_url, call_server.room_admin_key),
                         "call_server_url": call_server.ws_url}}
 
@@ -126,6 +126,8 @@ def start_call_server():
 
     from sandbox.janus.process import JanusProcess
 
+    if os.environ.get("KEPWEB_SANDBOX_JANUS_URL"):
+        return None  # a call server of its own: the settings name it (README, "Video calls")
     if not JanusProcess.available():
         print("  video calls: Janus is not installed (bash scripts/run installs it); calls will say the call "
               "server is not answering", flush=True)

@@ -210,7 +210,7 @@ def refused_on_joining(page):
 def test_a_wrong_token_is_refused_with_a_sentence(call_service, call_browser):
     page = open_page(call_browser, call_service, "citizen", token="not-a-token-anybody-was-given")
     try:
-        assert "no longer valid" in refused_on_joining(page)
+        assert "no longer lets you into the call" in refused_on_joining(page)
         assert page.evaluate("document.activeElement.hasAttribute('data-call-problem')")
         assert page.locator("figure video:visible").count() == 0
     finally:
@@ -227,12 +227,12 @@ def test_another_bookings_token_does_not_open_this_room_and_a_cancelled_bookings
     call_service.move_clock_into_the_call(call_service.booking)
     page = open_page(call_browser, call_service, "citizen", token=other_token)
     try:
-        assert "no longer valid" in refused_on_joining(page)
+        assert "no longer lets you into the call" in refused_on_joining(page)
         # Cancelled: the API destroys its room at once, so the token its own page carries opens nothing.
         call_service.move_clock_into_the_call(other, minutes_after_start=-10)
         call_service.cancel(other)
         time.sleep(2)  # the room loop runs on a nudge, and every 0.2 s
-        assert "no longer valid" in refused_on_joining(other_page)
+        assert "no longer lets you into the call" in refused_on_joining(other_page)
     finally:
         call_service.move_clock_into_the_call(call_service.booking)
         page.context.close()

@@ -103,6 +103,15 @@ class Settings:
             settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
         if env.get("KEPWEB_SANDBOX_ICE_SERVERS"):
             settings.ice_servers = json.loads(env["KEPWEB_SANDBOX_ICE_SERVERS"])
+        if env.get("KEPWEB_SANDBOX_JANUS_URL"):
+            # A call server of the deployment's own (app.py starts one for the embedded default).
+            from sandbox.janus.rooms import JanusRooms
+
+            if not env.get("KEPWEB_SANDBOX_JANUS_ADMIN_KEY") or not env.get("KEPWEB_SANDBOX_CALL_SERVER_URL"):
+                raise ValueError("KEPWEB_SANDBOX_JANUS_URL needs KEPWEB_SANDBOX_JANUS_ADMIN_KEY (the rooms' admin_key) "
+                                 "and KEPWEB_SANDBOX_CALL_SERVER_URL (the address browsers reach Janus at)")
+            settings.call_rooms = JanusRooms(env["KEPWEB_SANDBOX_JANUS_URL"], env["KEPWEB_SANDBOX_JANUS_ADMIN_KEY"])
+            settings.call_server_url = env["KEPWEB_SANDBOX_CALL_SERVER_URL"]
         for name in ("sms_url", "sms_token", "sms_sender", "support_email"):
             variable = f"KEPWEB_SANDBOX_{name.upper()}"
             if env.get(variable):

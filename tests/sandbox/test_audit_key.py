@@ -55,3 +55,4 @@ def test_the_hashing_code_has_no_key_of_its_own():
 
     source = (Path(__file__).resolve().parents[2] / "sandbox" / "scheduling" / "bookings.py").read_text()
     assert "kepweb-access-log" not in source and "audit_key" in source
+

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from sandbox.scheduling import meetings
+from sandbox.scheduling import Settings, meetings
 from tests.sandbox.conftest import ELENI as ELENI_TAX_ID
 from tests.sandbox.conftest import FRONTEND, NIKOS
 from tests.sandbox.test_invitations import (
@@ -235,3 +235,19 @@ def test_sound_only_is_allowed_after_a_passed_identity_check(api, booking, clock
     recorded = api.client.post(f"/v1/staff/calls/{booking['reference']}/identity-check", json=check, headers=headers)
     assert recorded.status_code == 201, recorded.json
     assert citizen_call(api, booking).json["sound_only_allowed"] is True
+
+
+def test_a_call_server_of_its_own_is_read_from_the_environment_with_its_key_and_address(monkeypatch):
+    from sandbox.janus.rooms import JanusRooms
+
+    monkeypatch.setenv("KEPWEB_SANDBOX_JANUS_URL", "http://127.0.0.1:8088/janus")
+    monkeypatch.setenv("KEPWEB_SANDBOX_JANUS_ADMIN_KEY", "a-room-admin-key")
+    monkeypatch.setenv("KEPWEB_SANDBOX_CALL_SERVER_URL", "wss://call.mykeplive.example/")
+    monkeypatch.setenv("KEPWEB_SANDBOX_ICE_SERVERS", '[{"urls": "turn:turn.mykeplive.example", "username": "u", '
+                                                     '"credential": "c"}]')
+    settings = Settings.from_environment()
+    assert isinstance(settings.call_rooms, JanusRooms) and settings.call_server_url == "wss://call.mykeplive.example/"
+    assert settings.ice_servers[0]["urls"] == "turn:turn.mykeplive.example"
+    monkeypatch.delenv("KEPWEB_SANDBOX_JANUS_ADMIN_KEY")
+    with pytest.raises(ValueError, match="ADMIN_KEY"):
+        Settings.from_environment()
