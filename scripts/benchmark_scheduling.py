@@ -405,7 +405,9 @@ def load_month(database_path: Path, fill: float, days: list[date], rng: random.R
                         created = now - rng.randrange(1, 20 * 86400)
                         rows.append((reference, rng.choice(citizens), kep_id, employee_id, starts, starts + length,
                                      category, procedure, details,
-                                     settings.meeting_url_template.format(room=uuid.uuid4().hex, reference=reference),
+                                     settings.meeting_url_template.format(
+                                         room=uuid.uuid4().hex, reference=reference,
+                                         frontend=settings.frontend_url.rstrip("/")),
                                      created, created))
     rows, interpreted, interpreter_capacity = give_interpreters(
         rows, weekly_hours(connection), fill, settings.gap_minutes * 60, rng)
