@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import secrets
 import subprocess
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from e2e.a11y import axe_results, wait_until_settled  # noqa: E402
+from e2e.call.conftest import CALL_CHROMIUM_FLAGS, CallService  # noqa: E402
 from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, add_failing_route, new_context  # noqa: E402
 from e2e.test_appointments import TAX_IDS, area_states, book, clock_at, upcoming_and_cancelled  # noqa: E402
 from e2e.test_booking import A11Y_QUERIES, A11Y_USERS, service_with_a_settable_clock, take_a_time  # noqa: E402
@@ -57,6 +59,7 @@ from e2e.test_staff import (  # noqa: E402
 )
 from e2e.test_staff_operations import admin_states, check_the_csv, closed_day_cases, head_states  # noqa: E402
 from e2e.wizard import ATHENS, Wizard, every_step, minimal_pdf, sign_in, today_in_athens  # noqa: E402
+from sandbox.janus import JanusProcess  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.interpreters import Roster  # noqa: E402
 from tests.live_service import LiveService  # noqa: E402
@@ -400,6 +403,68 @@ def staff_area(context, services, language):
         somebody_else.close()
 
 
+def video_call(context, services, language):
+    """The call page (e2e/call): the citizen's before joining, alone in the call, with the employee and the
+    interpreter (their videos captioned), a message received, the interpreter's video pinned large, microphone
+    and camera off, sound only refused before the identity check, a token the call does not admit; the
+    employee's and the interpreter's pages before joining; and, where the call server does not answer, the
+    page that says so. The videos are Chromium's fake camera; Janus runs in the report's network namespace."""
+    call = services.call
+    context.add_cookies(call.cookies_for("citizen"))
+    page = context.new_page()
+    main = page.locator("#main-content")
+    page.goto(call.url_for("citizen"))
+    expect(main.locator("[data-call-join]")).to_be_visible()
+    yield page, "call-citizen-before-joining"
+    main.locator("[data-call-join]").click()
+    page.wait_for_function("() => window.kepwebCall.state === 'joined'")
+    yield page, "call-citizen-alone-in-the-call"
+    others = {}
+    for role in ("employee", "interpreter"):
+        others[role] = new_context(context.browser, call.url, language)
+        others[role].add_cookies(call.cookies_for(role))
+        other = others[role].new_page()
+        other.goto(call.url_for(role))
+        yield other, f"call-{role}-before-joining"
+        other.locator("[data-call-join]").click()
+        other.wait_for_function("() => window.kepwebCall.state === 'joined'")
+    try:
+        page.wait_for_function("""() => Array.from(document.querySelectorAll('figure[data-feed] video'))
+            .filter((video) => !video.hidden && video.videoWidth > 0).length >= 2""", timeout=30_000)
+        yield page, "call-three-people-in-the-call"
+        employee = others["employee"].pages[0]
+        employee.locator("[data-chat-form] textarea").fill("Καλημέρα σας, δείξτε μας την ταυτότητά σας.")
+        employee.locator("[data-chat-form] button[type=submit]").click()
+        expect(main.locator("[data-chat-messages] li")).to_have_count(1)
+        yield page, "call-message-received"
+        main.locator(".kepweb-call__pin").first.click()
+        yield page, "call-interpreter-shown-large"
+        main.locator("[data-call-toggle=microphone]").click()
+        main.locator("[data-call-toggle=camera]").click()
+        expect(main.locator("[data-call-toggle=camera]")).to_have_attribute("aria-pressed", "true")
+        yield page, "call-microphone-and-camera-off"
+        main.locator("[data-call-toggle=sound-only]").click()
+        expect(main.locator("[data-call-sound-only-status]")).not_to_be_empty()
+        yield page, "call-sound-only-refused"
+    finally:
+        for other in others.values():
+            other.close()
+    page.close()
+    refused = context.new_page()
+    refused.add_init_script("""document.addEventListener("DOMContentLoaded", () => {
+        document.getElementById("call").dataset.token = "a-token-nobody-was-given"; });""")
+    refused.goto(call.url_for("citizen"))
+    refused.locator("[data-call-join]").click()
+    expect(refused.locator("[data-call-problem]")).to_be_visible()
+    yield refused, "call-token-not-admitted"
+    upcoming, _cancelled = services.bookings[language]
+    sign_in(refused, "maria", "/appointments")
+    with at_the_call(services.main, upcoming):  # the main service has no call server
+        response = refused.goto(f"/appointments/{upcoming.reference}/call")
+        assert response.status == 503, response.status
+        yield refused, "call-server-not-answering"
+
+
 def operators_pages_of_a_head(context, services, language):
     """The Chania KEP's head: closes a day with two calls (the form, its errors, the preview, the result), the
     page to open it again, their KEP's hours (and that form's error), an employee's availability and absences,
@@ -423,7 +488,7 @@ def operators_pages_of_the_administrator(context, services, language):
 
 WALKS = [information_pages, sign_in_flow, booking_wizard, held_time, no_interpreter_free, my_appointments,
          appointments_with_invitations, needs_profile_pages, guest_join_link, session_timeout, staff_area,
-         operators_pages_of_a_head, operators_pages_of_the_administrator]
+         video_call, operators_pages_of_a_head, operators_pages_of_the_administrator]
 
 
 class ControlNotCaught(Exception):
@@ -511,6 +576,10 @@ class Services:
     sign-language interpreter, free only when Psara's KEP is closed."""
 
     def __init__(self, folder: Path):
+        # The call's own: kepweb, the sandbox and Janus, with a call on (e2e/call/conftest.py).
+        (folder / "janus").mkdir()
+        self.janus = JanusProcess(folder / "janus", ice_interfaces=[os.environ["KEPWEB_CALL_ICE_INTERFACE"]]).start()
+        self.call = CallService(folder / "call.sqlite3", self.janus)
         self.main = service_with_a_settable_clock(folder / "main.sqlite3", {"PROPAGATE_EXCEPTIONS": False})
         self.clock = self.main.clock
         add_failing_route(self.main.frontend)
@@ -545,11 +614,12 @@ class Services:
             ("en", True): ("income-tax-assessment-copy", "military-status-certificate")})
 
     def all(self):
-        return (self.main, self.without_api, self.short_sessions, self.no_interpreter)
+        return (self.main, self.without_api, self.short_sessions, self.no_interpreter, self.call)
 
     def stop(self):
         for service in self.all():
             service.stop()
+        self.janus.stop()
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -560,8 +630,8 @@ def run(only: str | None) -> tuple[list[Result], dict]:
         (scratch / "markup").mkdir()
         services = Services(scratch)
         port = free_port()
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=[*CHROMIUM_FLAGS, f"--remote-debugging-port={port}"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            *CHROMIUM_FLAGS, *CALL_CHROMIUM_FLAGS, f"--remote-debugging-port={port}"])
         checkers = Checkers(f"http://127.0.0.1:{port}", scratch / "markup")
         try:
             control = check_the_control_page(browser, services, checkers)

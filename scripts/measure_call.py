@@ -50,7 +50,7 @@ def resident_mib(pid: int) -> float:
 
 def open_page(browser, service, role):
     context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
-    context.add_cookies(service.cookies_for(role))
+    context.add_cookies([*service.cookies_for(role), {"name": "kepweb_lang", "value": "en", "url": service.url}])
     page = context.new_page()
     page.goto(service.url_for(role))
     return page

@@ -171,7 +171,7 @@ class CallService:
         if role in ("interpreter", "third_person"):
             client.get(f"/join/{self.invitation_token(role, booking)}")
             assert client.get("/join").status_code == 200  # opened on this device
-        cookies = [{"name": "kepweb_lang", "value": "en", "url": self.url}]
+        cookies = []
         for cookie in client._cookies.values():
             cookies.append({"name": cookie.key, "value": cookie.value, "url": f"{self.url}{cookie.path}"})
         return cookies

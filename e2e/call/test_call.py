@@ -30,7 +30,8 @@ def open_page(browser, service, role, booking=None, token=None):
     With `token`, the page arrives carrying that token instead of its own, as if somebody had
     guessed or copied one."""
     context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740})
-    context.add_cookies(service.cookies_for(role, booking))
+    context.add_cookies([*service.cookies_for(role, booking),
+                         {"name": "kepweb_lang", "value": "en", "url": service.url}])
     page = context.new_page()
     if token:
         # Before the page's own script reads its configuration (its listener comes later).
