@@ -174,3 +174,19 @@ def test_a_call_server_the_frontend_does_not_know_is_never_connected_to(client, 
     sign_in_citizen(visitor)
     response = visitor.get(f"/appointments/{booking.reference}/call")
     assert response.status_code == 503 and "ws://127.0.0.1:8188" not in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.usefixtures("at_the_call")
+def test_the_staff_call_page_offers_the_call_to_the_employee_serving_it_only(app, client, client_request, booking):
+    app.config["KEPWEB_CLOCK"] = lambda: booking.start - timedelta(minutes=5)
+    sign_in_staff(client, "chania-employee")
+    page = client_request.get(f"/staff/calls/{booking.reference}")
+    assert page.find("a", href=f"/staff/calls/{booking.reference}/call")
+    sign_in_staff(client, "chania-head")
+    page = client_request.get(f"/staff/calls/{booking.reference}")
+    assert not page.find("a", href=f"/staff/calls/{booking.reference}/call")
+    assert "Only the employee serving this call joins the video call." in page.text
+    app.config["KEPWEB_CLOCK"] = lambda: booking.start - timedelta(minutes=30)
+    sign_in_staff(client, "chania-employee")
+    page = client_request.get(f"/staff/calls/{booking.reference}")
+    assert not page.find("a", href=f"/staff/calls/{booking.reference}/call") and "The video call opens at" in page.text

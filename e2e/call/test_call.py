@@ -269,3 +269,42 @@ def test_the_call_page_has_no_axe_violations_and_fits_320_px_before_and_in_the_c
     small = citizen.evaluate("""Array.from(document.querySelectorAll('#call button')).filter((b) => b.offsetParent)
         .filter((b) => b.offsetWidth < 24 || b.offsetHeight < 24).map((b) => b.textContent)""")
     assert small == []
+
+
+def test_every_control_is_reached_and_worked_with_the_keyboard_alone(call_service, three):
+    citizen = three["citizen"]
+    citizen.locator("[data-call-join]").focus()
+    citizen.keyboard.press("Enter")
+    citizen.wait_for_function(ARROW + "window.kepwebCall.state === 'joined'")
+    remote_videos_play(joined(three["interpreter"]), 1)
+    remote_videos_play(citizen, 1)
+    # Tab from the heading through the page: every control of the call is on the way.
+    citizen.locator("h1").focus()
+    reached = set()
+    for _ in range(40):
+        citizen.keyboard.press("Tab")
+        reached.add(citizen.evaluate("""() => { const e = document.activeElement;
+            return e.getAttribute('data-call-toggle') || (e.hasAttribute('data-call-leave') && 'leave')
+                || (e.classList.contains('kepweb-call__pin') && 'pin') || (e.tagName === 'TEXTAREA' && 'message')
+                || (e.closest('[data-chat-form]') && e.type === 'submit' && 'send') || e.tagName; }"""))
+    assert {"microphone", "camera", "sound-only", "pin", "message", "send", "leave"} <= reached, reached
+    for control in ("microphone", "camera"):
+        button = citizen.locator(f"[data-call-toggle={control}]")
+        button.focus()
+        citizen.keyboard.press("Space")
+        expect_pressed(button, "true")
+        citizen.keyboard.press("Enter")
+        expect_pressed(button, "false")
+    citizen.locator("[data-chat-form] textarea").focus()
+    citizen.keyboard.type("Με ακούτε;")
+    citizen.keyboard.press("Enter")  # Enter sends, as in other chats (Shift+Enter: a new line)
+    three["interpreter"].wait_for_function(
+        ARROW + "document.querySelector('[data-chat-messages]').textContent.includes('Με ακούτε;')")
+    citizen.locator("[data-call-leave]").focus()
+    citizen.keyboard.press("Enter")
+    citizen.wait_for_url(f"**/appointments/{call_service.booking.reference}")
+
+
+def expect_pressed(button, value):
+    button.page.wait_for_function(ARROW + f"""document.querySelector(
+        '[data-call-toggle={button.get_attribute("data-call-toggle")}]').getAttribute('aria-pressed') === '{value}'""")
