@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -136,6 +137,9 @@ def start_call_server():
                          ws_port=int(os.environ.get("KEPWEB_SANDBOX_JANUS_WS_PORT", "8188")))
     janus.start()
     atexit.register(janus.stop)
+    # Janus runs in a session of its own (Ctrl-C in the terminal does not reach it): stopped at exit, and
+    # a `kill` (SIGTERM) is made an exit, so that it does not outlive the service.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     return janus
 
 

@@ -34,7 +34,7 @@ class JanusProcess:
     def __init__(self, folder, *, admin_secret=None, room_admin_key=None, http_port=None, admin_port=None,
                  ws_port=None, ws_ip="127.0.0.1", ice_interfaces=None, recordings=None, allow_origin=None,
                  startup_timeout=20.0):
-        self.folder = Path(folder)
+        self.folder = Path(folder).resolve()  # Janus runs in the recordings folder: relative paths would break
         self.admin_secret = admin_secret or secrets.token_urlsafe(24)
         self.room_admin_key = room_admin_key or secrets.token_urlsafe(24)
         self.http_port = http_port or free_port()

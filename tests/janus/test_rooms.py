@@ -233,3 +233,15 @@ def test_unavailable_when_the_answer_is_not_janus():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_relative_config_folder_works_though_janus_runs_in_the_recordings_folder(tmp_path, monkeypatch):
+    from sandbox.janus import JanusProcess
+
+    monkeypatch.chdir(tmp_path)
+    janus = JanusProcess("relative/janus")
+    try:
+        janus.start()
+        assert janus.answers()
+    finally:
+        janus.stop()
