@@ -12,6 +12,7 @@ the veth end named in KEPWEB_CALL_ICE_INTERFACE only.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 
 import pytest
@@ -98,7 +99,7 @@ class CallService:
         self.live = LiveService(database, {"PROPAGATE_EXCEPTIONS": False}, {"clock": self.clock}, call_server=janus)
         self.url = self.live.url
         self.scheduling = self.live.frontend.extensions["scheduling"]
-        self._cookies = {}
+        self._devices = {}
         self.booking = self.book()
         self.move_clock_into_the_call(self.booking)
 
@@ -151,14 +152,8 @@ class CallService:
         return f"{self.url}/join/call"
 
     def cookies_for(self, role: str, booking=None) -> list[dict]:
-        """The cookies of a browser that has signed in (or opened its invitation link) as `role`: the
-        same each time, as a guest's link opens on one device only."""
-        key = (role, (booking or self.booking).reference)
-        if key not in self._cookies:
-            self._cookies[key] = self._sign_in(role, booking)
-        return self._cookies[key]
-
-    def _sign_in(self, role: str, booking=None) -> list[dict]:
+        """The cookies of a browser just signed in as `role` (a new session each time), or, for a guest,
+        that has just opened their invitation link on their one device (the same device each time)."""
         client = self.live.frontend.test_client()
         with client.session_transaction() as session:
             session["last_seen"] = time.time()
@@ -169,12 +164,12 @@ class CallService:
 
                 session["staff"] = identity("chania-employee")
         if role in ("interpreter", "third_person"):
+            device = self._devices.setdefault((role, (booking or self.booking).reference), secrets.token_urlsafe(32))
+            client.set_cookie("kepweb_device", device, path="/join")
             client.get(f"/join/{self.invitation_token(role, booking)}")
             assert client.get("/join").status_code == 200  # opened on this device
-        cookies = []
-        for cookie in client._cookies.values():
-            cookies.append({"name": cookie.key, "value": cookie.value, "url": f"{self.url}{cookie.path}"})
-        return cookies
+        return [{"name": cookie.key, "value": cookie.value, "url": f"{self.url}{cookie.path}"}
+                for cookie in client._cookies.values()]
 
     def invitation_token(self, role, booking=None) -> str:
         """The token of the join link in the invitation email that this guest was sent."""

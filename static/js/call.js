@@ -84,6 +84,8 @@
     if (own.tile) { return own.tile; }
     own.tile = newTile(text("you"));
     own.tile.classList.add("kepweb-call__tile--own");
+    // One's own picture is never shown large: no button for it (a hidden one would still be a nameless button).
+    own.tile.removeChild(own.tile.querySelector(".kepweb-call__pin"));
     var video = own.tile.querySelector("video");
     video.muted = true;
     video.autoplay = true;
