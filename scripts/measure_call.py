@@ -1,5 +1,6 @@
 """The call's figures (issue 15): three people (citizen, employee, interpreter) join one booking's
-room on Janus, each in headless Chromium with a fake camera and microphone. Prints the time from
+room on Janus, each in headless Chromium with a fake camera and microphone, on a host of their own
+(the namespace's other end of the veth, as in the call tests). Prints the time from
 pressing "Join the call" to the first remote frame for each, the frames decoded per second, and
 Janus's CPU (share of one core) and memory while the three are in the call.
 
@@ -17,8 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from e2e.call.conftest import CALL_CHROMIUM_FLAGS, CallService
-from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+from e2e.call.conftest import CallService, browser_on_the_other_host
 from sandbox.janus import JanusProcess
 
 ROLES = ("citizen", "employee", "interpreter")
@@ -63,14 +63,15 @@ def main() -> int:
     assert os.environ.get("KEPWEB_CALL_NAMESPACE") == "1", "run it with: bash scripts/measure-call"
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the figures
     with tempfile.TemporaryDirectory() as folder:
-        janus = JanusProcess(Path(folder) / "janus", ice_interfaces=[os.environ["KEPWEB_CALL_ICE_INTERFACE"]])
+        host = os.environ["KEPWEB_CALL_HOST"]
+        janus = JanusProcess(Path(folder) / "janus", ws_ip=host,
+                             ice_interfaces=[os.environ["KEPWEB_CALL_ICE_INTERFACE"]])
         (Path(folder) / "janus").mkdir()
         janus.start()
-        service = CallService(Path(folder) / "scheduling.sqlite3", janus)
+        service = CallService(Path(folder) / "scheduling.sqlite3", janus, host=host)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=[*CHROMIUM_FLAGS, *CALL_CHROMIUM_FLAGS])
+                browser = browser_on_the_other_host(playwright, service)  # as the call tests: another host
                 pages = {role: open_page(browser, service, role) for role in ROLES}
                 pressed = {}
                 for role, page in pages.items():

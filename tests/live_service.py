@@ -12,10 +12,10 @@ from tests.conftest import free_port
 
 
 class LiveService:
-    def __init__(self, database, overrides=None, sandbox_settings=None, call_server=None):
+    def __init__(self, database, overrides=None, sandbox_settings=None, call_server=None, host="127.0.0.1"):
         self.database = database  # the scheduling service's SQLite file
-        self.server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.port}"
+        self.server = make_server(host, 0, lambda environ, start: [], threaded=True)
+        self.url = f"http://{host}:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
             self.url, free_port(), overrides,
             {"database": database, "loop_seconds": 0.2, **(sandbox_settings or {})},

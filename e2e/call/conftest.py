@@ -5,8 +5,9 @@ inside `scripts/call-namespace` (a veth pair whose two ends are both inside, no 
 e2e/test_call_namespace.py starts. Outside the namespace e2e/conftest.py does not collect this
 folder; run directly, the fixtures here fail with the command to use.
 
-Signalling (Janus's WebSockets, the web server) stays on 127.0.0.1; Janus offers candidates on
-the veth end named in KEPWEB_CALL_ICE_INTERFACE only.
+The browsers run on a second host, the namespace's other end of the veth: they reach the web server
+and Janus (WebSockets and media) at KEPWEB_CALL_HOST over the veth, as from another machine. Janus
+offers candidates on that veth end only; its HTTP API, for the service, stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from pathlib import Path
 
 import pytest
 
@@ -50,9 +52,10 @@ def call_namespace(in_call_namespace) -> dict:
 
 @pytest.fixture(scope="session")
 def janus(call_namespace, tmp_path_factory):
-    """A Janus of our own: ws on 127.0.0.1, ICE on the namespace's veth, recordings in tmp."""
+    """A Janus of our own: WebSockets on the namespace's veth (the browsers are on the other host), its
+    HTTP API on 127.0.0.1 (for the service, on this host), ICE on the veth, recordings in tmp."""
     assert JanusProcess.available(), "Janus is not installed: run `bash scripts/test`, which installs it"
-    process = JanusProcess(tmp_path_factory.mktemp("janus"), ws_ip="127.0.0.1",
+    process = JanusProcess(tmp_path_factory.mktemp("janus"), ws_ip=call_namespace["host"],
                            ice_interfaces=[call_namespace["ice_interface"]])
     process.start()
     yield process
@@ -88,7 +91,7 @@ class CallService:
     signed in (their sessions made server-side, as the sign-in would), the guests through their
     invitation link on their own device."""
 
-    def __init__(self, database, janus):
+    def __init__(self, database, janus, host="127.0.0.1"):
         from tests.clock import SandboxClock
         from tests.live_service import LiveService
 
@@ -96,7 +99,8 @@ class CallService:
         self.recordings = janus.recordings
         self.janus_pid = janus.pid
         self.clock = SandboxClock()
-        self.live = LiveService(database, {"PROPAGATE_EXCEPTIONS": False}, {"clock": self.clock}, call_server=janus)
+        self.live = LiveService(database, {"PROPAGATE_EXCEPTIONS": False}, {"clock": self.clock}, call_server=janus,
+                                host=host)
         self.url = self.live.url
         self.scheduling = self.live.frontend.extensions["scheduling"]
         self._devices = {}
@@ -213,17 +217,28 @@ class CallService:
 
 
 @pytest.fixture(scope="module")
-def call_service(janus, tmp_path_factory):
-    service = CallService(tmp_path_factory.mktemp("call") / "scheduling.sqlite3", janus)
+def call_service(janus, call_namespace, tmp_path_factory):
+    """The service on this host's end of the veth, where the browsers' host reaches it."""
+    service = CallService(tmp_path_factory.mktemp("call") / "scheduling.sqlite3", janus, host=call_namespace["host"])
     yield service
     service.stop()
 
 
-@pytest.fixture(scope="module")
-def call_browser(playwright):
-    """e2e/conftest.py's Chromium, with a fake camera and microphone it may use without asking."""
+def browser_on_the_other_host(playwright, service):
+    """e2e/conftest.py's Chromium, started on the browsers' host (scripts/call-namespace), with a fake
+    camera and microphone it may use without asking. The service is plain http on a private address,
+    which browsers do not count as secure for the camera: this one is told to, for that address only
+    (a real deployment is https)."""
     from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
 
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *CALL_CHROMIUM_FLAGS])
+    return playwright.chromium.launch(
+        executable_path=str(Path(__file__).with_name("chromium-on-the-browsers-host")),
+        env={**os.environ, "KEPWEB_CALL_CHROMIUM": CHROMIUM},
+        args=[*CHROMIUM_FLAGS, *CALL_CHROMIUM_FLAGS, f"--unsafely-treat-insecure-origin-as-secure={service.url}"])
+
+
+@pytest.fixture(scope="module")
+def call_browser(playwright, call_service):
+    browser = browser_on_the_other_host(playwright, call_service)
     yield browser
     browser.close()

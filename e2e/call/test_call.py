@@ -6,6 +6,7 @@ Runs inside its own network namespace (e2e/call/conftest.py says why and how).""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -22,6 +23,21 @@ STATS = """async () => {
     });
   }
   return totals;
+}"""
+
+
+# The local and remote addresses of every connection's selected candidate pair, once each.
+SELECTED_ADDRESSES = """async () => {
+  const pairs = new Set();
+  for (const pc of window.kepwebCall.peerConnections()) {
+    const stats = await pc.getStats();
+    stats.forEach((report) => {
+      if (report.type !== "transport" || !report.selectedCandidatePairId) return;
+      const pair = stats.get(report.selectedCandidatePairId);
+      pairs.add(JSON.stringify([stats.get(pair.localCandidateId).address, stats.get(pair.remoteCandidateId).address]));
+    });
+  }
+  return Array.from(pairs).map((pair) => JSON.parse(pair));
 }"""
 
 
@@ -108,6 +124,9 @@ def test_three_people_see_and_hear_each_other_and_write(call_service, three, rec
         after = page.evaluate(STATS)
         assert after["framesDecoded"] > before[role]["framesDecoded"], role
         assert after["audioPackets"] > before[role]["audioPackets"], role
+    # The media crosses the veth between the two hosts: from the browsers' address to Janus's.
+    for page in three.values():
+        assert page.evaluate(SELECTED_ADDRESSES) == [[os.environ["KEPWEB_CALL_PEER"], os.environ["KEPWEB_CALL_HOST"]]]
     # Captions come from the page's list of participants, with the role.
     names = call_service.names()
     captions = three["citizen"].locator("figure[data-feed] figcaption").all_text_contents()
