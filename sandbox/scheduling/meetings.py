@@ -144,6 +144,11 @@ class Meetings:
         people = wanted_people(connection, booking)
         present = {row["person"]: row for row in connection.execute(
             "SELECT * FROM call_participants WHERE booking_id=? AND revoked IS NULL", (booking["id"],))}
+        if set(present) == set(people):
+            return
+        # A call server that restarted has lost its rooms: the room first (no-op if it is there), then the change.
+        self.rooms.create(room["room"], room["secret"], [row["token"] for row in present.values()],
+                          f"booking {booking['id']}")
         for person, row in present.items():
             if person not in people:
                 self.rooms.revoke(room["room"], room["secret"], row["token"], row["feed_id"], row["chat_username"])

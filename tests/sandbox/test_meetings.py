@@ -251,3 +251,27 @@ def test_a_call_server_of_its_own_is_read_from_the_environment_with_its_key_and_
     monkeypatch.delenv("KEPWEB_SANDBOX_JANUS_ADMIN_KEY")
     with pytest.raises(ValueError, match="ADMIN_KEY"):
         Settings.from_environment()
+
+
+
+def replace_the_interpreter(service, booking, interpreter):
+    from sandbox.scheduling import invitations
+
+    with scheduling_of(service).database.write() as connection:
+        connection.execute("UPDATE bookings SET interpreter_id=? WHERE reference=?",
+                           (interpreter["id"], booking["reference"]))
+        booking_id = connection.execute("SELECT id FROM bookings WHERE reference=?",
+                                        (booking["reference"],)).fetchone()["id"]
+        invitations.follow_booking(connection, booking_id, scheduling_of(service).now())
+
+
+@pytest.mark.usefixtures("at_the_call")
+def test_a_call_server_that_lost_its_rooms_gets_the_room_back_with_the_next_change(api, service, booking,
+                                                                                  call_server):
+    citizen_call(api, booking)
+    call_server.rooms.clear()  # Janus restarted: its rooms live in its memory only
+    replace_the_interpreter(service, booking, PETROS)
+    reconcile(service)
+    again = citizen_call(api, booking).json
+    assert call_server.admits(again["room"], again["token"])
+    assert PETROS["name"] in {person["name"] for person in again["participants"]}
