@@ -176,14 +176,7 @@ def test_a_withdrawn_invitation_takes_that_persons_token_out_of_the_room(api, se
     token = token_of(service, "interpreter")
     open_link(api, token)
     eleni = guest_call(api, token).json
-    with scheduling_of(service).database.write() as connection:  # the interpreter is replaced
-        connection.execute("UPDATE bookings SET interpreter_id=? WHERE reference=?",
-                           (PETROS["id"], booking["reference"]))
-        booking_id = connection.execute("SELECT id FROM bookings WHERE reference=?",
-                                        (booking["reference"],)).fetchone()["id"]
-        from sandbox.scheduling import invitations
-
-        invitations.follow_booking(connection, booking_id, scheduling_of(service).now())
+    replace_the_interpreter(service, booking, PETROS)
     reconcile(service)
     assert not call_server.admits(eleni["room"], eleni["token"]) and eleni["feed_id"] in call_server.kicked
     assert guest_call(api, token).status_code == 409
