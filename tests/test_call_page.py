@@ -10,21 +10,20 @@ import pytest
 from flask import render_template
 from flask_babel import get_locale
 
+from kepweb.call.views import ROLE_NAMES
 from tests.page_checks import check_page, text_of
 
-ROLE_NAMES = {"citizen": "Citizen", "employee": "KEP employee",
-              "interpreter": "Greek Sign Language interpreter", "companion": "Third person"}
 # The view's title is the lead's (kepweb/call/views.py); any words in the page's language do here.
 TITLES = {"el": "Βιντεοκλήση με το ΚΕΠ", "en": "Video call with the KEP"}
 FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
 
 
-def fake_call(role="citizen"):
+def fake_call(role="citizen", employee_name="Νίκος Γεωργίου"):
     people = [
         SimpleNamespace(feed_id=101, chat_username="c-101", role="citizen", name="Μαρία Παπαδοπούλου"),
-        SimpleNamespace(feed_id=102, chat_username="e-102", role="employee", name="Νίκος Γεωργίου"),
+        SimpleNamespace(feed_id=102, chat_username="e-102", role="employee", name=employee_name),
         SimpleNamespace(feed_id=103, chat_username="i-103", role="interpreter", name="Ελένη Δημητρίου"),
-        SimpleNamespace(feed_id=104, chat_username="t-104", role="companion", name="Γιώργος Παπαδόπουλος"),
+        SimpleNamespace(feed_id=104, chat_username="t-104", role="third_person", name="Γιώργος Παπαδόπουλος"),
     ]
     own = next(person for person in people if person.role == role)
     return SimpleNamespace(
@@ -190,3 +189,15 @@ def test_the_problem_region_is_near_the_top_and_takes_focus(call_page):
     join = page.select_one("[data-call-join]")
     order = [element for element in page.select("[data-call-problem], [data-call-join]")]
     assert order == [problem, join]
+
+
+def test_somebody_without_a_name_is_captioned_by_their_role(app):
+    """The registry may not know an employee's name: their picture is then "KEP employee", not ", KEP employee"."""
+    with app.test_request_context("/", headers={"Cookie": "kepweb_lang=en"}):
+        page = render_template("call/room.html", call=fake_call(employee_name=""), leave_url="/", sound_only_url="/",
+                               role_names=ROLE_NAMES, page_title="Video call")
+        expected = str(ROLE_NAMES["employee"])
+    from bs4 import BeautifulSoup
+
+    people = json.loads(BeautifulSoup(page, "html.parser").find(id="call")["data-participants"])
+    assert [person["caption"] for person in people if person["role"] == "employee"] == [expected]
