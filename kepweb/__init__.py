@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from kepweb import auth, compression, errors, htmx, i18n, scheduling, security, staff, static_files
+from kepweb import auth, caching, compression, errors, htmx, i18n, scheduling, security, staff, static_files
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     scheduling.init_app(app)
     auth.init_app(app)
     compression.init_app(app)
+    caching.init_app(app)
     app.register_blueprint(pages)
     app.register_blueprint(appointments)
     app.register_blueprint(booking)
