@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from kepweb import auth, caching, compression, errors, htmx, i18n, scheduling, security, staff, static_files
+from kepweb import auth, caching, compression, errors, health, htmx, i18n, scheduling, security, staff, static_files
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
@@ -48,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(profile)
     app.register_blueprint(call)
     staff.init_app(app)
+    health.init_app(app)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
     return app

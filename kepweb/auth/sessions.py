@@ -26,8 +26,9 @@ server_sessions = Session()
 SESSION_CITIZEN = "citizen"
 SESSION_STAFF = "staff"
 LAST_SEEN = "last_seen"
-# Requests that must not count as the citizen being active.
-PASSIVE_ENDPOINTS = {"static", "auth.session_expired", "auth.session_status", "staff.session_expired"}
+# Requests that must not count as the citizen being active (nor end their session: a probe writes none).
+PASSIVE_ENDPOINTS = {"static", "auth.session_expired", "auth.session_status", "staff.session_expired",
+                     "health.healthz", "health.readyz"}
 # Where each kind of session goes when it has ended for want of activity.
 EXPIRED_PAGES = {SESSION_CITIZEN: "auth.session_expired", SESSION_STAFF: "staff.session_expired"}
 
