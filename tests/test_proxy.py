@@ -9,6 +9,7 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from flask import request, url_for
 from werkzeug.serving import make_server
 
@@ -141,3 +142,30 @@ def test_without_a_trusted_proxy_forged_headers_change_nothing(production_app):
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response.headers
     assert app.seen == [{"secure": False, "remote_addr": "198.51.100.9", "external_url": f"http://{SITE}/"}]
+
+
+# -- app.py's server, waitress ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trusted_proxies, expected_status", [(1, 200), (0, 302)])
+def test_app_py_waitress_passes_the_proxy_headers_only_when_a_proxy_is_trusted(production_app, trusted_proxies,
+                                                                               expected_status):
+    """Through waitress as app.py starts it, a proxied https request is served (it used to redirect to
+    itself: waitress dropped the header); with no proxy trusted, the same request goes to https."""
+    from waitress import create_server
+
+    import app as entry_point
+
+    frontend = production_app(trusted_proxies)
+    server = create_server(frontend, host="127.0.0.1", port=0, **entry_point.waitress_options(frontend))
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        response = requests.get(f"http://127.0.0.1:{server.effective_port}/manual", headers=PROXY_HEADERS,
+                                allow_redirects=False, timeout=10)
+    finally:
+        server.close()
+    assert response.status_code == expected_status
+    if expected_status == 200:
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    else:  # waitress dropped the forwarded host too
+        assert response.headers["Location"] == f"https://127.0.0.1:{server.effective_port}/manual"
