@@ -143,6 +143,22 @@ def start_call_server():
     return janus
 
 
+def waitress_options(frontend) -> dict:
+    """How app.py's waitress serves `frontend` (the kepweb Flask app).
+
+    Waitress drops every X-Forwarded-* header from a peer it was not told to trust, so behind a TLS proxy
+    the frontend never learnt the request was https and redirected it to itself. Rather than a second
+    rule in waitress (its trusted_proxy, by address), waitress hands the headers on when the frontend
+    trusts a proxy (KEPWEB_TRUSTED_PROXIES), and the frontend's ProxyFix (kepweb/proxy.py), which every
+    server gets, decides what to believe; with no proxy trusted waitress keeps dropping them, and so
+    does the frontend.
+    """
+    options = {"threads": 8, "ident": "kepweb"}
+    if frontend.config["TRUSTED_PROXIES"]:
+        options["clear_untrusted_proxy_headers"] = False
+    return options
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -152,10 +168,10 @@ def main() -> int:
         if embedded:
             smtp_port = int(os.environ.get("KEPWEB_SMTP_PORT", "8025"))
             call_server = start_call_server()
-            wsgi_app, _frontend, _outbox = embedded_default(f"http://127.0.0.1:{port}", smtp_port,
+            wsgi_app, frontend, _outbox = embedded_default(f"http://127.0.0.1:{port}", smtp_port,
                                                             call_server=call_server)
         else:
-            wsgi_app = create_app()
+            wsgi_app = frontend = create_app()
     except ConfigError as error:
         print(f"kepweb cannot start: {error}", file=sys.stderr)
         return 2
@@ -169,7 +185,7 @@ def main() -> int:
         print(f"  KEP staff area: {url}staff (test accounts in README.md)", flush=True)
         if call_server is not None:
             print(f"  video calls: Janus at {call_server.ws_url} (its log: {call_server.log_path})", flush=True)
-    serve(wsgi_app, host=host, port=port, threads=8, ident="kepweb")
+    serve(wsgi_app, host=host, port=port, **waitress_options(frontend))
     return 0
 
 

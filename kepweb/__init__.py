@@ -6,7 +6,20 @@ from pathlib import Path
 
 from flask import Flask
 
-from kepweb import auth, caching, compression, errors, health, htmx, i18n, scheduling, security, staff, static_files
+from kepweb import (
+    auth,
+    caching,
+    compression,
+    errors,
+    health,
+    htmx,
+    i18n,
+    proxy,
+    scheduling,
+    security,
+    staff,
+    static_files,
+)
 from kepweb import config as config_module
 from kepweb.appointments import appointments
 from kepweb.booking import booking
@@ -51,4 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     health.init_app(app)
     errors.init_app(app)
     static_files.init_app(app, PROJECT_ROOT / "static")
+    # Around the app itself, not in app.py, so that every server that runs it (waitress, gunicorn) and the
+    # tests' client get the same rule for what a proxy may claim.
+    app.wsgi_app = proxy.trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     return app

@@ -64,6 +64,17 @@ def _seconds(env, name, default):
     return value
 
 
+def _count(env, name, default):
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more.")
+    return value
+
+
 def from_environment(env=None) -> dict:
     """Build the Flask config mapping from `env` (default: os.environ)."""
     env = os.environ if env is None else env
@@ -96,7 +107,12 @@ def from_environment(env=None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # For a proxy that ends TLS and says nothing of it; a proxy that sends X-Forwarded-Proto is
+        # named by KEPWEB_TRUSTED_PROXIES instead, which keeps the redirect and earns HSTS.
         "KEPWEB_FORCE_HTTPS": production and env.get("KEPWEB_FORCE_HTTPS", "1") != "0",
+        # How many proxies are in front (1 behind nginx): only their X-Forwarded-* headers are believed
+        # (kepweb/proxy.py); 0, the default, believes none, since anyone can send them.
+        "TRUSTED_PROXIES": _count(env, "KEPWEB_TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Athens",
         "SCHEDULING_API_URL": env.get("KEPWEB_SCHEDULING_API_URL", ""),

@@ -41,6 +41,7 @@ def test_production_config_has_secure_cookies_and_https():
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert config["KEPWEB_FORCE_HTTPS"] is True
+    assert config["TRUSTED_PROXIES"] == 0  # nobody's X-Forwarded-* headers are believed until a proxy is named
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,8 @@ def test_production_config_has_secure_cookies_and_https():
         ({"KEPWEB_SESSION_MINUTES": "0"}, "more than 0"),
         ({"KEPWEB_DEFAULT_LOCALE": "fr"}, "el, en"),
         ({"KEPWEB_SCHEDULING_API_TIMEOUT": "-1"}, "more than 0"),
+        ({"KEPWEB_TRUSTED_PROXIES": "nginx"}, "whole number"),
+        ({"KEPWEB_TRUSTED_PROXIES": "-1"}, "0 or more"),
     ],
 )
 def test_bad_values_are_explained(env, message):
