@@ -110,7 +110,7 @@ class CircuitBreaker:
         if state == self.OPEN:
             log.warning("%s circuit open: calls refused for %s s", self.name, self.open_seconds)
         else:
-            log.warning("%s circuit %s", self.name, state)
+            log.info("%s circuit %s", self.name, state)
         self.state = state
 
 
