@@ -53,6 +53,17 @@ def _minutes(env, name, default):
     return value
 
 
+def _count(env, name, default):
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0.")
+    return value
+
+
 def _seconds(env, name, default):
     raw = env.get(name, str(default))
     try:
@@ -118,6 +129,13 @@ def from_environment(env=None) -> dict:
         "SCHEDULING_API_URL": env.get("KEPWEB_SCHEDULING_API_URL", ""),
         "SCHEDULING_API_TOKEN": env.get("KEPWEB_SCHEDULING_API_TOKEN", ""),
         "SCHEDULING_API_TIMEOUT": _seconds(env, "KEPWEB_SCHEDULING_API_TIMEOUT", 8),
+        # All the API calls of one citizen request, retries included, end within this: well inside
+        # a proxy's 30-60 s, so that a hung API gives the "service unavailable" page, not a gateway timeout.
+        "SCHEDULING_API_DEADLINE": _seconds(env, "KEPWEB_SCHEDULING_API_DEADLINE", 10),
+        # After this many failures in a row (timeouts, no connection, 5xx), the API is not called for
+        # BREAKER_SECONDS: citizens get the "service unavailable" page at once; then one call tries again.
+        "SCHEDULING_API_BREAKER_FAILURES": _count(env, "KEPWEB_SCHEDULING_API_BREAKER_FAILURES", 5),
+        "SCHEDULING_API_BREAKER_SECONDS": _seconds(env, "KEPWEB_SCHEDULING_API_BREAKER_SECONDS", 30),
         "GSIS_CLIENT_ID": env.get("KEPWEB_GSIS_CLIENT_ID", ""),
         "GSIS_CLIENT_SECRET": env.get("KEPWEB_GSIS_CLIENT_SECRET", ""),
         "GSIS_AUTHORIZE_URL": env.get("KEPWEB_GSIS_AUTHORIZE_URL", ""),

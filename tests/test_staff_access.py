@@ -103,8 +103,7 @@ def test_the_role_is_asked_of_the_api_on_every_request(client, monkeypatch):
 
 def test_the_api_down_is_the_service_unavailable_page(client_request, client, app):
     signed_in_as(client, "chania-head")
-    for name in ("http", "http_once"):
-        getattr(app.extensions["scheduling"].staff, name).close()
+    app.extensions["scheduling"].staff.http.close()
     app.extensions["scheduling"].staff.base_url = f"http://127.0.0.1:{free_port()}/v1"
     client_request.get("/staff", expected_status=503)
 

@@ -17,6 +17,7 @@ from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, Procedur
 from kepweb.scheduling.documents import DocumentsClient
 from kepweb.scheduling.operations import OperationsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
+from kepweb.scheduling.resilience import breaker_from_config
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
 from kepweb.scheduling.staff_calls import StaffCallsClient
@@ -45,14 +46,16 @@ class Clients:
 
 def init_app(app):
     config = app.config
+    # One breaker for all the clients: one API, so when it fails, it fails for all of them.
+    shared = {"breaker": breaker_from_config(config)}
     app.extensions["scheduling"] = Clients(
-        categories=CategoriesClient(config), places=PlacesClient(config), procedures=ProceduresClient(config),
-        availability=AvailabilityClient(config), holds=HoldsClient(config), bookings=BookingsClient(config),
-        documents=DocumentsClient(config),
-        needs_profiles=NeedsProfilesClient(config), invitations=InvitationsClient(config),
-        staff=StaffClient(config), staff_calls=StaffCallsClient(config),
-        staff_statistics=StaffStatisticsClient(config), operations=OperationsClient(config),
-        call_access=CallAccessClient(config),
+        categories=CategoriesClient(config, **shared), places=PlacesClient(config, **shared),
+        procedures=ProceduresClient(config, **shared), availability=AvailabilityClient(config, **shared),
+        holds=HoldsClient(config, **shared), bookings=BookingsClient(config, **shared),
+        documents=DocumentsClient(config, **shared), needs_profiles=NeedsProfilesClient(config, **shared),
+        invitations=InvitationsClient(config, **shared), staff=StaffClient(config, **shared),
+        staff_calls=StaffCallsClient(config, **shared), staff_statistics=StaffStatisticsClient(config, **shared),
+        operations=OperationsClient(config, **shared), call_access=CallAccessClient(config, **shared),
     )
 
 

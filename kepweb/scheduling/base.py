@@ -1,21 +1,33 @@
 """What every scheduling API client shares: base URL, token, timeouts, retries, errors.
 
-Retries (with backoff, by urllib3) only where repeating cannot do harm: GET,
-and POST that carries an Idempotency-Key. Every other call is tried once.
+Retries (with backoff) only where repeating cannot do harm: GET, and POST that
+carries an Idempotency-Key. Every other call is tried once. All the calls of one
+citizen request, retries included, fit in one deadline, and a circuit breaker
+shared by the app's clients stops calling an API that keeps failing
+(kepweb/scheduling/resilience.py).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+
+from kepweb.scheduling.resilience import (
+    DEFAULT_DEADLINE_SECONDS,
+    CircuitBreaker,
+    CircuitOpen,
+    breaker_from_config,
+    seconds_left,
+)
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 3.05
 RETRY_STATUSES = (502, 503, 504)
+BACKOFF_SECONDS = 0.2
 
 
 class SchedulingUnavailable(Exception):
@@ -50,23 +62,21 @@ class NotFound(SchedulingProblem):
 PROBLEM_CLASSES = {"not_found": NotFound}
 
 
-def _session(retries: int) -> requests.Session:
+def _session() -> requests.Session:
     session = requests.Session()
-    policy = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=0.2,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD", "POST"}),
-        raise_on_status=False,
-        respect_retry_after_header=True,
-    )
-    adapter = HTTPAdapter(max_retries=policy, pool_maxsize=16)
+    # No urllib3 retries: `ApiClient._send` retries itself, because only it knows this request's deadline.
+    adapter = HTTPAdapter(max_retries=0, pool_maxsize=16)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def _retry_after(response) -> float | None:
+    """The seconds a 503 asks us to wait (only the number form; a date is treated as no answer)."""
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
 
 
 def _upstream_problem(response) -> SchedulingProblem | None:
@@ -87,12 +97,15 @@ UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
 
 
 class ApiClient:
-    def __init__(self, config, retries: int = 2):
+    def __init__(self, config, retries: int = 2, breaker: CircuitBreaker | None = None):
         self.base_url = config["SCHEDULING_API_URL"].rstrip("/")
         self.token = config["SCHEDULING_API_TOKEN"]
-        self.timeout = (CONNECT_TIMEOUT, config["SCHEDULING_API_TIMEOUT"])
-        self.http = _session(retries)  # idempotent calls
-        self.http_once = _session(0)   # everything else
+        self.read_timeout = config["SCHEDULING_API_TIMEOUT"]
+        self.deadline_seconds = config.get("SCHEDULING_API_DEADLINE", DEFAULT_DEADLINE_SECONDS)
+        self.retries = retries  # for idempotent calls; every other call is tried once
+        # The app gives all its clients one breaker (kepweb/scheduling/__init__.py); a lone client has its own.
+        self.breaker = breaker if breaker is not None else breaker_from_config(config)
+        self.http = _session()
 
     def _headers(self, citizen_tax_id=None, idempotency_key=None, staff_subject=None,
                  accept="application/json") -> dict:
@@ -113,19 +126,72 @@ class ApiClient:
         """The answer's JSON object (None for 204); with `accept` (media types other than JSON),
         the `requests.Response` of a success, whose body is in that type."""
         idempotent = method == "GET" or (method == "POST" and idempotency_key)
-        session = self.http if idempotent else self.http_once
+        headers = self._headers(citizen_tax_id, idempotency_key, staff_subject,
+                                f"{accept}, application/problem+json" if accept else "application/json")
+        # The path only in logs and errors: never query strings or bodies, which may carry personal data.
+        where = path.split("?")[0]
+        left = self._seconds_left()
+        if left is not None and left <= 0:
+            log.warning("scheduling API %s %s not called: the request's deadline has passed", method, where)
+            raise SchedulingUnavailable("deadline passed")
         try:
-            response = session.request(
-                method, f"{self.base_url}{path}", timeout=self.timeout,
-                headers=self._headers(citizen_tax_id, idempotency_key, staff_subject,
-                                      f"{accept}, application/problem+json" if accept else "application/json"),
-                **kwargs,
-            )
+            self.breaker.before_call()
+        except CircuitOpen as error:
+            raise SchedulingUnavailable("circuit open") from error
+        failed = True
+        try:
+            response = self._send(method, f"{self.base_url}{path}", headers=headers,
+                                  tries=1 + self.retries if idempotent else 1, **kwargs)
+            # A 4xx problem is an answer; a 5xx is the API failing, unless it says a system behind it failed.
+            failed = response.status_code >= 500 and _upstream_problem(response) is None
         except requests.RequestException as error:
-            # The path only: never query strings or bodies, which may carry personal data.
-            log.warning("scheduling API %s %s failed: %s", method, path.split("?")[0], type(error).__name__)
+            log.warning("scheduling API %s %s failed: %s", method, where, type(error).__name__)
             raise SchedulingUnavailable(type(error).__name__) from error
+        finally:
+            self.breaker.record(failed=failed)
         return self._decode(method, path, response, accept)
+
+    def _seconds_left(self) -> float | None:
+        return seconds_left(self.deadline_seconds)
+
+    def _send(self, method, url, *, tries: int, **kwargs) -> requests.Response:
+        """One call with its retries, each try's timeouts cut to what is left of the request's deadline.
+
+        A retry happens only if a whole try (its pause and the full read timeout) still fits:
+        a try cut short is kept for the last one, so a hung API costs at most the deadline.
+        """
+        for attempt in range(1, tries + 1):
+            left = self._seconds_left()
+            if left is not None and left <= 0:
+                raise requests.Timeout("the request's deadline has passed")
+            timeout = ((CONNECT_TIMEOUT, self.read_timeout) if left is None
+                       else (min(CONNECT_TIMEOUT, left), min(self.read_timeout, left)))
+            last_try = attempt == tries
+            try:
+                response = self.http.request(method, url, timeout=timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout):
+                if last_try or not self._another_try_fits(self._backoff(attempt)):
+                    raise
+                time.sleep(self._backoff(attempt))
+                continue
+            if response.status_code in RETRY_STATUSES and not last_try:
+                pause = _retry_after(response)
+                pause = self._backoff(attempt) if pause is None else pause
+                if self._another_try_fits(pause):
+                    response.close()
+                    time.sleep(pause)
+                    continue
+            return response
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    @staticmethod
+    def _backoff(attempt: int) -> float:
+        # As urllib3 did: the first retry at once, then 0.4 s, 0.8 s...
+        return 0.0 if attempt == 1 else BACKOFF_SECONDS * 2 ** (attempt - 1)
+
+    def _another_try_fits(self, pause: float) -> bool:
+        left = self._seconds_left()
+        return left is None or left - pause >= self.read_timeout
 
     def _decode(self, method, path, response, accept=None):
         where = path.split("?")[0]

@@ -74,8 +74,8 @@ class CallAccess:
 
 
 class CallAccessClient(ApiClient):
-    def __init__(self, config):
-        super().__init__(config, retries=0)
+    def __init__(self, config, **kwargs):
+        super().__init__(config, retries=0, **kwargs)
 
     def for_citizen(self, citizen_tax_id: str, reference: str) -> CallAccess:
         return parse_one(self.get(f"/bookings/{reference}/call", citizen_tax_id=citizen_tax_id), CallAccess.parse)
