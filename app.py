@@ -52,6 +52,8 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     outbox.start(port=smtp_port)
     gsis_secret = secrets.token_urlsafe(24)
     staff_secret = secrets.token_urlsafe(24)
+    # Both sides of the citizen's assertions share one key, new at each start.
+    assertion_key = secrets.token_urlsafe(32)
     provider = f"{base_url}/oauth2server"
     staff_issuer = f"{base_url}{STAFF_ID_PREFIX}"
     calls = call_settings(call_server)
@@ -60,6 +62,7 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
             "SCHEDULING_API_URL": f"{base_url}/sandbox/scheduling/v1",
             **calls["frontend"],
             "SCHEDULING_API_TOKEN": SANDBOX_API_TOKEN,
+            "CITIZEN_ASSERTION_KEY": assertion_key,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
             "GSIS_CLIENT_ID": SANDBOX_GSIS_CLIENT_ID,
@@ -93,6 +96,8 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
         **calls["sandbox"],
         **(sandbox_settings or {}),
     )
+    # The frontend's key, even when the environment names one for the sandbox alone.
+    settings.citizen_assertion_key = frontend.config["CITIZEN_ASSERTION_KEY"]
     wsgi_app = DispatcherMiddleware(
         frontend,
         {

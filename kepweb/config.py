@@ -25,6 +25,8 @@ REQUIRED_IN_PRODUCTION = (
     "KEPWEB_SECRET_KEY",
     "KEPWEB_SCHEDULING_API_URL",
     "KEPWEB_SCHEDULING_API_TOKEN",
+    # Signs the assertions of the citizen the API believes (HS256, shared with the API), never the sandbox's.
+    "KEPWEB_CITIZEN_ASSERTION_KEY",
     "KEPWEB_GSIS_CLIENT_ID",
     "KEPWEB_GSIS_CLIENT_SECRET",
     "KEPWEB_GSIS_AUTHORIZE_URL",
@@ -99,6 +101,9 @@ def from_environment(env=None) -> dict:
                 + ". See the configuration table in README.md."
             )
 
+    if env.get("KEPWEB_CITIZEN_ASSERTION_KEY") and len(env["KEPWEB_CITIZEN_ASSERTION_KEY"]) < 32:
+        raise ConfigError("KEPWEB_CITIZEN_ASSERTION_KEY must be at least 32 characters.")
+
     default_locale = env.get("KEPWEB_DEFAULT_LOCALE", "el")
     if default_locale not in SUPPORTED_LOCALES:
         raise ConfigError(f"KEPWEB_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}.")
@@ -128,6 +133,9 @@ def from_environment(env=None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Athens",
         "SCHEDULING_API_URL": env.get("KEPWEB_SCHEDULING_API_URL", ""),
         "SCHEDULING_API_TOKEN": env.get("KEPWEB_SCHEDULING_API_TOKEN", ""),
+        # The key shared with the API that signs each request's assertion of its citizen (X-Citizen-Assertion);
+        # empty: the sandbox's public key (kepweb/scheduling/assertion.py), for a laptop only.
+        "CITIZEN_ASSERTION_KEY": env.get("KEPWEB_CITIZEN_ASSERTION_KEY", ""),
         "SCHEDULING_API_TIMEOUT": _seconds(env, "KEPWEB_SCHEDULING_API_TIMEOUT", 8),
         # All the API calls of one citizen request, retries included, end within this: well inside
         # a proxy's 30-60 s, so that a hung API gives the "service unavailable" page, not a gateway timeout.

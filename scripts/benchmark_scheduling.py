@@ -443,13 +443,30 @@ def problem_code(response) -> str:
         return f"http_{response.status_code}"
 
 
+class CitizenAssertion:
+    """Signs each request's assertion of the session's citizen, as the frontend does (expires in 60 s)."""
+
+    def __init__(self, citizen: str):
+        from kepweb.scheduling.assertion import signing_key
+        from sandbox.scheduling.settings import SANDBOX_CITIZEN_ASSERTION_KEY
+
+        self.citizen = citizen
+        self.key = signing_key(SANDBOX_CITIZEN_ASSERTION_KEY)
+
+    def __call__(self, request):
+        from kepweb.scheduling.assertion import HEADER, citizen_assertion
+
+        request.headers[HEADER] = citizen_assertion(self.key, self.citizen)
+        return request
+
+
 def new_session(citizen: str | None = None):
     import requests
 
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {FRONTEND_TOKEN}"
     if citizen:
-        session.headers["X-Citizen-Tax-Id"] = citizen
+        session.auth = CitizenAssertion(citizen)
     return session
 
 
@@ -542,7 +559,7 @@ def run_clients(server: Server, clients: int, seconds: float, rng_seed: int, tax
             if not queue:
                 with citizen_lock:
                     citizen = tax_ids.new()
-                session.headers["X-Citizen-Tax-Id"] = citizen
+                session.auth = CitizenAssertion(citizen)
                 queue = procedures[:]
                 rng.shuffle(queue)
                 used += 1

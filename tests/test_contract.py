@@ -8,6 +8,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from kepweb.scheduling.assertion import SANDBOX_KEY, citizen_assertion, signing_key
 from tests.conftest import API_TOKEN
 
 SPEC_FILE = Path(__file__).resolve().parent.parent / "api" / "scheduling.openapi.yaml"
@@ -72,7 +73,8 @@ def test_the_limits_on_documents_are_the_same_in_the_contract_the_service_and_th
 
 
 def test_a_bookings_documents_answer_as_the_contract_says(spec, scheduling_api):
-    citizen = {"Authorization": f"Bearer {API_TOKEN}", "X-Citizen-Tax-Id": "094014201"}
+    citizen = {"Authorization": f"Bearer {API_TOKEN}", "X-Citizen-Assertion": citizen_assertion(
+        signing_key(SANDBOX_KEY), "094014201")}
     slot = requests.get(f"{scheduling_api}/availability/first", headers=citizen, timeout=5, params={
         "category": "information", "procedure": "ehic", "municipality": "psara"}).json()["slot"]
     hold = requests.post(f"{scheduling_api}/holds", headers=citizen, timeout=5, json={

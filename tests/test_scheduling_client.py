@@ -206,3 +206,44 @@ def test_a_download_in_a_type_not_asked_for_is_unavailable():
     server = FlakyServer(failures=1, status="200 OK", body=b"<html>", content_type="text/html")
     with pytest.raises(SchedulingUnavailable):
         DocumentsClient(server.config, retries=0).download(MARIA, "KEP-2222-2222", "x")
+
+
+# -- the citizen's assertion ---------------------------------------------------------------------------
+
+
+def test_the_client_proves_the_citizen_with_a_short_lived_assertion_and_never_sends_the_tax_id(monkeypatch):
+    import time
+
+    from joserfc import jwt
+    from joserfc.jwk import OctKey
+
+    sent = {}
+
+    def fake(self, method, url, **kwargs):
+        sent.update(kwargs)
+        raise __import__("requests").ConnectionError("no")
+
+    monkeypatch.setattr("requests.Session.request", fake)
+    key = "the-key-the-frontend-shares-with-the-api"
+    config = {"SCHEDULING_API_URL": "http://api.invalid/v1", "SCHEDULING_API_TOKEN": "t",
+              "SCHEDULING_API_TIMEOUT": 1, "CITIZEN_ASSERTION_KEY": key}
+    with pytest.raises(SchedulingUnavailable):
+        ApiClient(config, retries=0).get("/bookings", citizen_tax_id=MARIA)
+    headers = sent["headers"]
+    assert not any(MARIA in value for value in headers.values())
+    assert "X-Citizen-Tax-Id" not in headers
+    claims = jwt.decode(headers["X-Citizen-Assertion"], OctKey.import_key(key), algorithms=["HS256"]).claims
+    assert claims["sub"] == MARIA and claims["aud"] == "mykeplive-scheduling-api" and claims["iss"] == "kepweb"
+    assert claims["jti"] and abs(claims["iat"] - time.time()) < 5 and 0 < claims["exp"] - claims["iat"] <= 60
+    with pytest.raises(Exception):  # noqa: B017 - any failure: signed with the key, and with no other
+        jwt.decode(headers["X-Citizen-Assertion"], OctKey.import_key("another-key-entirely-0123456789"),
+                   algorithms=["HS256"])
+
+
+def test_the_assertion_key_is_required_in_production():
+    from kepweb.config import REQUIRED_IN_PRODUCTION, ConfigError, from_environment
+
+    assert "KEPWEB_CITIZEN_ASSERTION_KEY" in REQUIRED_IN_PRODUCTION
+    with pytest.raises(ConfigError, match="at least 32"):
+        from_environment({"KEPWEB_CITIZEN_ASSERTION_KEY": "short"})
+    assert from_environment({"KEPWEB_CITIZEN_ASSERTION_KEY": "k" * 32})["CITIZEN_ASSERTION_KEY"] == "k" * 32

@@ -132,7 +132,7 @@ def test_the_landing_page_lists_only_the_pages_a_role_may_open(client, monkeypat
 def test_a_request_acts_for_a_citizen_or_a_staff_member_never_both(app):
     client = ApiClient(app.config)
     assert client._headers(staff_subject="s")["X-Staff-Subject"] == "s"
-    assert "X-Citizen-Tax-Id" not in client._headers(staff_subject="s")
+    assert "X-Citizen-Assertion" not in client._headers(staff_subject="s")
     with pytest.raises(ValueError):
         client._headers(citizen_tax_id="094014201", staff_subject="s")
 
@@ -150,7 +150,7 @@ def test_the_staff_client_names_the_staff_member_with_a_timeout(app, monkeypatch
     with pytest.raises(SchedulingUnavailable):
         app.extensions["scheduling"].staff.me("the-subject")
     assert sent["method"] == "GET" and sent["url"].endswith("/staff/me")
-    assert sent["headers"]["X-Staff-Subject"] == "the-subject" and "X-Citizen-Tax-Id" not in sent["headers"]
+    assert sent["headers"]["X-Staff-Subject"] == "the-subject" and "X-Citizen-Assertion" not in sent["headers"]
     assert sent["timeout"][0] > 0 and sent["timeout"][1] > 0
 
 

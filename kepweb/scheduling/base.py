@@ -15,6 +15,7 @@ import time
 import requests
 from requests.adapters import HTTPAdapter
 
+from kepweb.scheduling import assertion
 from kepweb.scheduling.resilience import (
     DEFAULT_DEADLINE_SECONDS,
     CircuitBreaker,
@@ -99,7 +100,8 @@ UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
 class ApiClient:
     def __init__(self, config, retries: int = 2, breaker: CircuitBreaker | None = None):
         self.base_url = config["SCHEDULING_API_URL"].rstrip("/")
-        self.token = config["SCHEDULING_API_TOKEN"]
+        self.token = config["SCHEDULING_API_TOKEN"]  # identifies the frontend, never a citizen
+        self.assertion_key = assertion.signing_key(config.get("CITIZEN_ASSERTION_KEY") or assertion.SANDBOX_KEY)
         self.read_timeout = config["SCHEDULING_API_TIMEOUT"]
         self.deadline_seconds = config.get("SCHEDULING_API_DEADLINE", DEFAULT_DEADLINE_SECONDS)
         self.retries = retries  # for idempotent calls; every other call is tried once
@@ -114,7 +116,8 @@ class ApiClient:
             raise ValueError("a request acts for a citizen or for a staff member, not both")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": accept}
         if citizen_tax_id:
-            headers["X-Citizen-Tax-Id"] = citizen_tax_id
+            # The citizen only as a signed, short-lived assertion: the API believes nothing less.
+            headers[assertion.HEADER] = assertion.citizen_assertion(self.assertion_key, citizen_tax_id)
         if staff_subject:
             headers["X-Staff-Subject"] = staff_subject
         if idempotency_key:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from sandbox.scheduling import (
     admin,
+    assertion,
     documents,
     interpreter_admin,
     invitations,
@@ -32,7 +33,7 @@ from sandbox.scheduling.db import Database
 from sandbox.scheduling.interpreters import needs_interpreter
 from sandbox.scheduling.problems import Problem, field_error, respond
 from sandbox.scheduling.settings import Settings
-from sandbox.scheduling.validation import Checker, check_category, citizen_tax_id, json_body, needs_list
+from sandbox.scheduling.validation import Checker, check_category, json_body, needs_list
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     scheduling = Scheduling(database, settings)
     app.extensions["scheduling"] = scheduling
     scheduling.meetings = meetings.Meetings(scheduling)
+    citizen_key = assertion.assertion_key(settings.citizen_assertion_key)
     if settings.background_loops:
         mailer.start_background_loops(scheduling)
         retention.start_background_loop(scheduling)
@@ -62,11 +64,13 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         wanted = settings.admin_token if admin_path else settings.frontend_token
         if not hmac.compare_digest(given, f"Bearer {wanted}".encode()):
             raise Problem("unauthorized")
-        g.citizen = citizen_tax_id(request.headers.get("X-Citizen-Tax-Id"))
+        # The token identifies the frontend; the citizen is believed only on the frontend's signed assertion.
+        g.citizen = assertion.verified_citizen(request.headers.get(assertion.HEADER), citizen_key)
 
     def citizen() -> str:
         if not g.citizen:
-            raise Problem("unauthorized", detail="X-Citizen-Tax-Id must be the citizen's 9-digit ΑΦΜ.")
+            raise Problem("unauthorized", detail=f"{assertion.HEADER} must be a valid, unexpired assertion of the "
+                                                 "citizen, signed by the frontend.")
         return g.citizen
 
     # -- reference data ------------------------------------------------------------

@@ -17,6 +17,9 @@ def utc_now() -> datetime:
 #: The access log's key on a laptop and in tests. Public (it is in this file): never for real data.
 SANDBOX_AUDIT_KEY = "sandbox-audit-key-not-for-production"
 AUDIT_KEY_MIN_LENGTH = 16
+# The key the frontend signs its citizen assertions with (HS256, shared); the frontend's default is the same.
+SANDBOX_CITIZEN_ASSERTION_KEY = "sandbox-citizen-assertion-key-not-for-production"
+CITIZEN_ASSERTION_KEY_MIN_LENGTH = 32
 
 
 @dataclass
@@ -73,6 +76,9 @@ class Settings:
     # can test an ΑΦΜ against the log, so a real deployment sets KEPWEB_SANDBOX_AUDIT_KEY (required when
     # KEPWEB_ENV=production) and keeps it as secret as the log itself.
     audit_key: str = SANDBOX_AUDIT_KEY
+    # Verifies the frontend's assertions of the citizen (sandbox/scheduling/assertion.py): shared with the
+    # frontend's KEPWEB_CITIZEN_ASSERTION_KEY. KEPWEB_SANDBOX_CITIZEN_ASSERTION_KEY, required in production.
+    citizen_assertion_key: str = SANDBOX_CITIZEN_ASSERTION_KEY
     background_loops: bool = True  # the mail sender and the reminder scheduler
     loop_seconds: float = 2.0
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -126,4 +132,12 @@ class Settings:
             raise ValueError(f"KEPWEB_SANDBOX_AUDIT_KEY: at least {AUDIT_KEY_MIN_LENGTH} characters")
         if env.get("KEPWEB_ENV") == "production" and settings.audit_key == SANDBOX_AUDIT_KEY:
             raise ValueError("KEPWEB_SANDBOX_AUDIT_KEY must be set in production: the sandbox's key is public")
+        if env.get("KEPWEB_SANDBOX_CITIZEN_ASSERTION_KEY"):
+            settings.citizen_assertion_key = env["KEPWEB_SANDBOX_CITIZEN_ASSERTION_KEY"]
+        if len(settings.citizen_assertion_key) < CITIZEN_ASSERTION_KEY_MIN_LENGTH:
+            raise ValueError(f"KEPWEB_SANDBOX_CITIZEN_ASSERTION_KEY: at least {CITIZEN_ASSERTION_KEY_MIN_LENGTH} "
+                             "characters")
+        if env.get("KEPWEB_ENV") == "production" and settings.citizen_assertion_key == SANDBOX_CITIZEN_ASSERTION_KEY:
+            raise ValueError("KEPWEB_SANDBOX_CITIZEN_ASSERTION_KEY must be set in production: the sandbox's key "
+                             "is public")
         return settings

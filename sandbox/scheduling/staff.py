@@ -10,7 +10,7 @@ person is: a `subject` that never changes. This registry says what they may do:
 * no role (`null`): known, but may do nothing (a role withdrawn, or never given).
 
 The frontend acts for a staff member as it acts for a citizen: with its own bearer
-token, naming them in a header (`X-Staff-Subject`), never with a citizen's header
+token, naming them in a header (`X-Staff-Subject`), never with a citizen's assertion header
 on the same request.
 
 For later staff routes, the helpers are:
@@ -103,7 +103,7 @@ def subject_from_header() -> str:
     subject = valid_subject(request.headers.get(HEADER))
     if subject is None:
         raise Problem("unauthorized", detail=f"{HEADER} must name the staff member (1 to {SUBJECT_MAX} characters).")
-    if "X-Citizen-Tax-Id" in request.headers:
+    if "X-Citizen-Assertion" in request.headers:
         raise Problem("unauthorized", detail="A staff route acts for a staff member, never for a citizen too.")
     return subject
 

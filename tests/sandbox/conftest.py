@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import OctKey
 
 from sandbox.scheduling import Settings, create_app
+from sandbox.scheduling.settings import SANDBOX_CITIZEN_ASSERTION_KEY
 
 FRONTEND = "frontend-token"
 ADMIN = "admin-token"
 # Valid ΑΦΜ numbers (check digit right), one per citizen in the tests.
 MARIA, NIKOS, ELENI = "094014201", "090000045", "998877666"
+
+
+def assertion_for(citizen, key=SANDBOX_CITIZEN_ASSERTION_KEY, **claims) -> str:
+    """What the frontend sends for `citizen` (X-Citizen-Assertion), signed with `key`; `claims` override."""
+    now = int(time.time())
+    claims = {"iss": "kepweb", "aud": "mykeplive-scheduling-api", "sub": citizen, "iat": now, "exp": now + 60,
+              "jti": secrets.token_urlsafe(12), **claims}
+    return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(key))
+
+
+def citizen_headers(citizen, token=FRONTEND) -> dict:
+    return {"Authorization": f"Bearer {token}", "X-Citizen-Assertion": assertion_for(citizen)}
 
 
 class Clock:
@@ -36,7 +53,7 @@ class Api:
     def _headers(self, citizen, admin=False, extra=None):
         headers = {"Authorization": f"Bearer {ADMIN if admin else FRONTEND}"}
         if citizen:
-            headers["X-Citizen-Tax-Id"] = citizen
+            headers["X-Citizen-Assertion"] = assertion_for(citizen)
         return {**headers, **(extra or {})}
 
     def get(self, path, citizen=MARIA, admin=False, **kwargs):

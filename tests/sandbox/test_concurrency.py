@@ -9,7 +9,7 @@ import requests
 from stdnum.gr import vat
 from werkzeug.serving import make_server
 
-from tests.sandbox.conftest import FRONTEND, at, athens, booking_answers
+from tests.sandbox.conftest import at, athens, booking_answers, citizen_headers
 
 
 def citizens(count):
@@ -28,7 +28,7 @@ def test_fifty_concurrent_holds_for_one_slot_give_exactly_one_winner(service, ap
     barrier = threading.Barrier(50)
 
     def try_to_book(citizen):
-        headers = {"Authorization": f"Bearer {FRONTEND}", "X-Citizen-Tax-Id": citizen}
+        headers = citizen_headers(citizen)
         body = {"category": "information", "procedure": "maternity-benefit", "kep_id": "kep-megisti-1",
                 "start": start, "needs": []}
         barrier.wait()

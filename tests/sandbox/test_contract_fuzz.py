@@ -46,7 +46,7 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from sandbox.scheduling import Settings, create_app
-from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, Clock, booking_answers
+from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, Clock, assertion_for, booking_answers, citizen_headers
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
 MOUNT = "/sandbox/scheduling"  # the contract's server URL is /sandbox/scheduling/v1
@@ -106,8 +106,9 @@ CONFIG = schemathesis.Config.from_dict({
     "auth": {"openapi": {"frontendToken": {"bearer": FRONTEND}, "adminToken": {"bearer": ADMIN}}},
     "dictionaries": {name: {"values": values} for name, values in DICTIONARIES.items()},
     "parameters": {
-        # A real citizen (valid check digit), so that the routes get past the header to their own rules.
-        "header.X-Citizen-Tax-Id": MARIA,
+        # A real citizen's assertion, so that the routes get past the header to their own rules (signed again
+        # just before each call: `fresh_assertion`, since one made at import expires within the run).
+        "header.X-Citizen-Assertion": assertion_for(MARIA),
         **{key: {"dictionary": name, "probability": 0.5} for key, name in BINDINGS.items()},
     },
     "phases": {"stateful": {"enabled": False}},
@@ -122,7 +123,7 @@ def seeded_service(database: Path, clock: Clock):
     app = create_app(Settings(database=database, frontend_token=FRONTEND, admin_token=ADMIN,
                               background_loops=False, clock=clock, smtp_port=9))
     client = app.test_client()
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Citizen-Tax-Id": MARIA}
+    headers = citizen_headers(MARIA)
     wanted = {"category": "information", "procedure": "maternity-benefit", "kep_id": "kep-megisti-1"}
     hold = client.post("/v1/holds", headers=headers, json={**wanted, "start": BOOKED})
     assert hold.status_code == 201, hold.json
@@ -160,7 +161,14 @@ def wsgi_app(tmp_path, clock):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 def test_every_operation_keeps_the_contract(case, wsgi_app):
+    fresh_assertion(case)
     case.call_and_validate(app=wsgi_app, checks=CHECKS)
+
+
+def fresh_assertion(case):
+    """MARIA's assertion, signed now, wherever the generated case carries the one made at import."""
+    if case.headers and "X-Citizen-Assertion" in case.headers:
+        case.headers["X-Citizen-Assertion"] = assertion_for(MARIA)
 
 
 # -- chosen requests ---------------------------------------------------------------------------
@@ -177,7 +185,7 @@ class Contract:
         admin = path.startswith("/admin/")
         sent = {"Authorization": f"Bearer {token or (ADMIN if admin else FRONTEND)}", **(headers or {})}
         if citizen and not admin:
-            sent["X-Citizen-Tax-Id"] = citizen
+            sent["X-Citizen-Assertion"] = assertion_for(citizen)
         extra = {} if body is None else {"body": body, "media_type": media_type or "application/json"}
         case = operation.Case(path_parameters=path_parameters or {}, query=query or {}, headers=sent, **extra)
         response = case.call_and_validate(app=self.app, checks=CHECKS)

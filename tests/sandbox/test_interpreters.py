@@ -17,7 +17,7 @@ from stdnum.gr import vat
 from werkzeug.serving import make_server
 
 from sandbox.scheduling.db import Database
-from tests.sandbox.conftest import ELENI, FRONTEND, MARIA, NIKOS, Clock, at, athens, booking_answers
+from tests.sandbox.conftest import ELENI, MARIA, NIKOS, Clock, at, athens, booking_answers, citizen_headers
 from tests.sandbox.test_contract_fuzz import Contract, mounted, seeded_service
 
 SIGN = ["sign_language"]
@@ -362,7 +362,7 @@ def test_fifty_concurrent_requests_for_the_last_interpreter_time_give_exactly_on
 
     def try_to_book(citizen_and_kep):
         citizen, kep = citizen_and_kep
-        headers = {"Authorization": f"Bearer {FRONTEND}", "X-Citizen-Tax-Id": citizen}
+        headers = citizen_headers(citizen)
         body = {"category": "information", "procedure": "maternity-benefit", "kep_id": kep, "start": start,
                 "needs": SIGN}
         barrier.wait()

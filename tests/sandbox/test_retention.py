@@ -9,7 +9,7 @@ import pytest
 
 from sandbox.scheduling import Settings
 from sandbox.scheduling.retention import purge
-from tests.sandbox.conftest import MARIA
+from tests.sandbox.conftest import MARIA, citizen_headers
 from tests.sandbox.test_invitations import book_with_guests, interpreters, scheduling_of  # noqa: F401
 
 # The booking of book_with_guests starts Tuesday 1 December 2026 at 09:00 and lasts under an hour.
@@ -65,7 +65,7 @@ def test_access_records_go_after_six_months_and_newer_ones_stay(api, service, cl
 
 def test_remembered_needs_stay_until_the_citizen_deletes_them(api, service, clock):
     saved = api.client.put("/v1/needs-profile", json={"needs": ["lip_reading"], "other_needs": ""},
-                           headers={"Authorization": "Bearer frontend-token", "X-Citizen-Tax-Id": MARIA})
+                           headers=citizen_headers(MARIA))
     assert saved.status_code == 200, saved.json
     clock.advance(days=3 * 365)
     purge_now(service, clock)

@@ -19,7 +19,7 @@ from sandbox.scheduling.staff import (
     visible_bookings_condition,
 )
 from sandbox.staff_idp import ACCOUNTS_BY_NAME
-from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, athens
+from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, assertion_for, athens
 
 SUBJECT = {username: account.sub for username, account in ACCOUNTS_BY_NAME.items()}
 
@@ -87,7 +87,7 @@ def test_without_a_valid_staff_header_the_answer_is_401(api, subject):
 
 
 def test_a_staff_route_never_acts_for_a_citizen_too(api):
-    answer = me(api, SUBJECT["ministry-admin"], **{"X-Citizen-Tax-Id": MARIA})
+    answer = me(api, SUBJECT["ministry-admin"], **{"X-Citizen-Assertion": assertion_for(MARIA)})
     assert answer.status_code == 401
 
 

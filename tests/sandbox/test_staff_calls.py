@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.sandbox.conftest import FRONTEND, athens
+from tests.sandbox.conftest import FRONTEND, athens, citizen_headers
 from tests.sandbox.test_staff import SUBJECT, access_log, bookings  # noqa: F401
 
 PDF = b"%PDF-1.7\n"
@@ -104,7 +104,7 @@ def test_the_employee_opens_the_citizens_documents_and_another_kep_cannot(api, b
     reference = bookings["mine"]
     sent = api.client.post(f"/v1/bookings/{reference}/documents", data={"file": (io.BytesIO(PDF), "ΑΦΜ.pdf")},
                            content_type="multipart/form-data",
-                           headers={"Authorization": f"Bearer {FRONTEND}", "X-Citizen-Tax-Id": "094014201"})
+                           headers=citizen_headers("094014201"))
     assert sent.status_code == 201, sent.json
     call = as_staff(api, "chania-employee", "GET", f"/calls/{reference}").json
     [document] = call["documents"]
