@@ -49,6 +49,8 @@ LIMITS = {
 
 KINDS = ("citizen", "address")
 
+# One limiter for the views' decorators; each app's init_app gives it that app's storage (one app per
+# process in production; the tests make one app per test, each with fresh counters).
 limiter = Limiter(key_func=lambda: address_key(), strategy="fixed-window")
 
 

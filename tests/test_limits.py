@@ -211,3 +211,12 @@ def test_when_to_try_again_later_is_a_time_in_athens(app):
     with app.test_request_context(headers={"Cookie": "kepweb_lang=en"}):
         assert errors.when_to_try_again(morning, 3 * 3600) == "You can try again after 12:15."
         assert errors.when_to_try_again(morning, 20 * 3600) == "You can try again on 28 November after 05:15."
+
+
+def test_production_on_memory_storage_is_warned_about(app_config, caplog):
+    caplog.set_level("WARNING", logger="kepweb.limits")
+    create_app({**app_config, "KEPWEB_PRODUCTION": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert any("redis://" in record.getMessage() for record in caplog.records)
+    caplog.clear()
+    create_app({**app_config, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert not caplog.records
