@@ -14,6 +14,7 @@ from kepweb import (
     health,
     htmx,
     i18n,
+    limits,
     proxy,
     scheduling,
     security,
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx.init_app(app)
     scheduling.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     compression.init_app(app)
     caching.init_app(app)
     app.register_blueprint(pages)

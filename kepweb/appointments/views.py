@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from kepweb import calls, refusals
+from kepweb import calls, limits, refusals
 from kepweb.appointments import outcomes
 from kepweb.appointments.calendar import appointment_calendar
 from kepweb.appointments.forms import AddDocumentForm
@@ -84,6 +84,7 @@ def show(reference):
 
 
 @appointments.route("/appointments/<reference>/cancel", methods=["GET", "POST"])
+@limits.protect("change")
 @login_required
 def cancel(reference):
     booking = own_booking(reference)
@@ -113,6 +114,7 @@ def moved(booking):
 
 
 @appointments.route("/appointments/<reference>/reschedule", methods=["GET", "POST"])
+@limits.protect("change")
 @login_required
 def reschedule(reference):
     """Choose a new time; the old one stays booked until the new one is."""

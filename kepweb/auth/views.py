@@ -15,6 +15,7 @@ from kepweb.auth import gsis
 from kepweb.auth.citizen import Citizen, UnusableUserinfo, parse_userinfo
 from kepweb.auth.sessions import EXPIRED_PAGES, LAST_SEEN, SESSION_CITIZEN, renew_session, seconds_left, signed_in_as
 from kepweb.htmx import is_htmx_request, render_page
+from kepweb.limits import protect
 from kepweb.redirects import safe_next_url
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def login_required(view):
 
 
 @auth.get("/sign-in")
+@protect("sign_in", methods=("GET",))
 def sign_in():
     session[RETURN_TO] = safe_next_url(request.args.get("next"), fallback=url_for("pages.start"))
     redirect_uri = url_for("auth.callback", _external=True)

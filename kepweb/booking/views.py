@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from kepweb import refusals
+from kepweb import limits, refusals
 from kepweb.auth import current_citizen, login_required
 from kepweb.booking import documents, holds, needs_profile, state, steps
 from kepweb.booking.forms import (
@@ -159,6 +159,7 @@ def start():
 # -- 1. category -------------------------------------------------------------------------
 
 @booking.route("/category", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("category")
 def category(wizard):
     categories = clients().categories.categories()
@@ -172,6 +173,7 @@ def category(wizard):
 # -- 2. business ---------------------------------------------------------------------------
 
 @booking.route("/business", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("business")
 def business(wizard):
     form = BusinessForm(data=wizard.get("business") or {})
@@ -190,6 +192,8 @@ def procedures_for(wizard):
 
 
 @booking.route("/procedure", methods=["GET", "POST"])
+@limits.protect("booking")
+@limits.search
 @step_view("procedure")
 def procedure(wizard):
     offered = procedures_for(wizard)
@@ -209,6 +213,8 @@ def procedure(wizard):
 # -- 4. municipality and KEP ---------------------------------------------------------------
 
 @booking.route("/municipality", methods=["GET", "POST"])
+@limits.protect("booking")
+@limits.search
 @step_view("municipality")
 def municipality(wizard):
     anywhere_allowed = not steps.needs_municipality(wizard)
@@ -238,6 +244,7 @@ def municipality(wizard):
 
 
 @booking.route("/kep", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("kep")
 def kep(wizard):
     keps = clients().places.keps(wizard.get("municipality"))
@@ -263,6 +270,7 @@ def time_query(wizard) -> Query:
 
 
 @booking.route("/time", methods=["GET", "POST"])
+@limits.protect("hold")
 @step_view("time")
 def time(wizard):
     forgot_lost_hold(wizard)
@@ -307,6 +315,7 @@ def text_chat_instead(needs) -> list[str]:
 
 
 @booking.post("/time/text-chat-instead")
+@limits.protect("booking")
 @step_view("time")
 def use_text_chat(wizard):
     """The citizen chose a call with text chat rather than wait for an interpreter."""
@@ -320,6 +329,7 @@ def use_text_chat(wizard):
 
 
 @booking.post("/time/anywhere")
+@limits.protect("booking")
 @step_view("time")
 def search_anywhere(wizard):
     """The citizen chose any KEP that has a time with an interpreter."""
@@ -338,6 +348,7 @@ def take(wizard, query: Query, kep_id, start):
 
 
 @booking.post("/hold/extend")
+@limits.protect("hold")
 @login_required
 def extend_hold():
     wizard = state.current()
@@ -360,6 +371,7 @@ def extend_hold():
 # -- 6. details ----------------------------------------------------------------------------
 
 @booking.route("/details", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("details")
 def details(wizard):
     saved = wizard.get("details") or {"full_name": current_citizen().full_name}
@@ -376,6 +388,7 @@ def details(wizard):
 # -- 7. identity document ----------------------------------------------------------------
 
 @booking.route("/document", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("document")
 def document(wizard):
     saved = wizard.get("document") or {}
@@ -389,6 +402,7 @@ def document(wizard):
 
 
 @booking.post("/document/remove/<file_id>")
+@limits.protect("booking")
 @login_required
 def remove_document(file_id):
     wizard = state.current()
@@ -411,6 +425,7 @@ def needs_answer(form) -> dict:
 
 
 @booking.route("/needs", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("needs")
 def needs(wizard):
     saved = needs_profile.saved(tax_id())
@@ -433,6 +448,7 @@ DELIVERY_LABELS = {"email": lambda: _("By email"), "post": lambda: _("By post"),
 
 
 @booking.route("/delivery", methods=["GET", "POST"])
+@limits.protect("booking")
 @step_view("delivery")
 def delivery(wizard):
     methods = [method for method in steps.delivery_methods(wizard) if method in DELIVERY_LABELS]
@@ -453,6 +469,8 @@ def delivery(wizard):
 # -- 10. check your answers ------------------------------------------------------------------
 
 @booking.route("/check", methods=["GET", "POST"])
+@limits.protect("booking")
+@limits.protect("book")
 @step_view("check")
 def check(wizard):
     # One key for this booking, kept until it succeeds: a double click, a reload

@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from kepweb import limits
 from kepweb.htmx import render_page
 from kepweb.mail import MailUnavailable, send_accessibility_feedback
 from kepweb.pages.forms import FeedbackForm
@@ -58,6 +59,7 @@ def manual():
 
 
 @pages.get("/municipalities")
+@limits.search
 def municipalities():
     """Without a query, every municipality by region, each a link to its own page
     (all 180 KEPs in full would be too heavy for one page); a search shows the
@@ -120,6 +122,7 @@ def accessibility():
 
 
 @pages.route("/feedback", methods=["GET", "POST"])
+@limits.protect("feedback")
 def feedback():
     form = FeedbackForm()
     if form.validate_on_submit():
