@@ -56,8 +56,10 @@ def too_many_requests(_error):
     seconds = limits.seconds_until_allowed(now)
     log.info("fair-use limit reached on %s; allowed again in %d s", request.endpoint, seconds)
     return_url = request.full_path.rstrip("?") if request.method == "GET" else page_of_form()
+    # Only the wizard keeps what was typed on the server; a refused feedback form's text is not kept.
     response = render_page("errors/429.html", status=429, when=when_to_try_again(now, seconds),
-                           retry_url=safe_next_url(return_url, fallback="/"))
+                           retry_url=safe_next_url(return_url, fallback="/"),
+                           answers_kept=request.path == "/book" or request.path.startswith("/book/"))
     response.headers["Retry-After"] = str(seconds)
     return response
 

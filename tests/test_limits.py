@@ -162,6 +162,8 @@ def test_feedback_is_limited_but_its_form_is_not(app, outbox):
     client.post("/feedback", message, expected_status=303)
     page = client.post("/feedback", message, expected_status=429)
     assert page.find("a", href="/feedback")
+    # The refused message is not kept anywhere: the page does not claim it is.
+    assert not page.find(string=lambda text: "Nothing you typed has been lost." in text)
     client.get("/feedback")
 
 
