@@ -8,7 +8,13 @@ import threading
 from werkzeug.serving import make_server
 
 import app as entry_point
+from kepweb.limits import LIMITS
 from tests.conftest import free_port
+
+# Browser tests walk every step and state of the wizard, sign in and search many times a minute as one
+# citizen from one address, faster than any person: the fair-use budgets (kepweb/limits.py) would stop
+# them. Those budgets are proven in tests/test_limits.py; here they are out of the way.
+ROBOT_BUDGETS = {action: ("10000/minute", "10000/minute") for action in LIMITS}
 
 
 class LiveService:
@@ -17,7 +23,7 @@ class LiveService:
         self.server = make_server(host, 0, lambda environ, start: [], threaded=True)
         self.url = f"http://{host}:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
-            self.url, free_port(), overrides,
+            self.url, free_port(), {"RATELIMITS": ROBOT_BUDGETS, **(overrides or {})},
             {"database": database, "loop_seconds": 0.2, **(sandbox_settings or {})},
             call_server=call_server,
         )
