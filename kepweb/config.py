@@ -44,26 +44,24 @@ REQUIRED_IN_PRODUCTION = (
 )
 
 
+def _whole_number(env, name, default, *, least=1, unit=""):
+    """A whole number setting of at least `least` (`unit`, e.g. " of minutes", only for the message)."""
+    raw = env.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number{unit}, not {raw!r}.") from error
+    if value < least:
+        raise ConfigError(f"{name} must be {'0 or more' if least == 0 else f'more than {least - 1}'}.")
+    return value
+
+
 def _minutes(env, name, default):
-    raw = env.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise ConfigError(f"{name} must be a whole number of minutes, not {raw!r}.") from error
-    if value <= 0:
-        raise ConfigError(f"{name} must be more than 0 minutes.")
-    return value
+    return _whole_number(env, name, default, unit=" of minutes")
 
 
-def _count(env, name, default):
-    raw = env.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
-    if value <= 0:
-        raise ConfigError(f"{name} must be more than 0.")
-    return value
+def _count(env, name, default, least=1):
+    return _whole_number(env, name, default, least=least)
 
 
 def _seconds(env, name, default):
@@ -74,17 +72,6 @@ def _seconds(env, name, default):
         raise ConfigError(f"{name} must be a number of seconds, not {raw!r}.") from error
     if value <= 0:
         raise ConfigError(f"{name} must be more than 0 seconds.")
-    return value
-
-
-def _count(env, name, default):
-    raw = env.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
-    if value < 0:
-        raise ConfigError(f"{name} must be 0 or more.")
     return value
 
 
@@ -128,7 +115,7 @@ def from_environment(env=None) -> dict:
         "KEPWEB_FORCE_HTTPS": production and env.get("KEPWEB_FORCE_HTTPS", "1") != "0",
         # How many proxies are in front (1 behind nginx): only their X-Forwarded-* headers are believed
         # (kepweb/proxy.py); 0, the default, believes none, since anyone can send them.
-        "TRUSTED_PROXIES": _count(env, "KEPWEB_TRUSTED_PROXIES", 0),
+        "TRUSTED_PROXIES": _count(env, "KEPWEB_TRUSTED_PROXIES", 0, least=0),
         # Where the fair-use counters live (kepweb/limits.py): memory:// counts in one process only;
         # production, with several instances, uses redis://host:6379/n.
         "RATELIMIT_STORAGE_URI": env.get("KEPWEB_RATELIMIT_STORAGE_URI", "memory://"),
