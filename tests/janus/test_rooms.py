@@ -102,6 +102,12 @@ def test_a_created_room_is_private_and_creating_it_again_is_harmless(rooms, room
     assert {entry["room"] for entry in listed(rooms, TEXTROOM, with_admin_key=True)} >= {room["number"]}
 
 
+def test_the_textroom_keeps_no_messages(rooms, room):
+    """The privacy notice says the call's messages are passed on and kept nowhere: no history to replay."""
+    (entry,) = [entry for entry in listed(rooms, TEXTROOM, with_admin_key=True) if entry["room"] == room["number"]]
+    assert entry["history"] == 0
+
+
 def test_the_videoroom_is_private_unrecorded_and_needs_a_private_id_to_subscribe(rooms, room):
     (entry,) = [entry for entry in listed(rooms, VIDEOROOM, with_admin_key=True) if entry["room"] == room["number"]]
     assert entry["is_private"] is True and entry["record"] is False and entry["lock_record"] is True
