@@ -115,12 +115,10 @@ def call_settings(call_server) -> dict:
     client and the browsers' address) need to know of the call server."""
     if call_server is None:
         return {"frontend": {}, "sandbox": {}}
-    from urllib.parse import urlsplit
-
+    from kepweb.security import origin_of
     from sandbox.janus.rooms import JanusRooms
 
-    parts = urlsplit(call_server.ws_url)
-    return {"frontend": {"CALL_SERVER_ORIGINS": (f"{parts.scheme}://{parts.netloc}",)},
+    return {"frontend": {"CALL_SERVER_ORIGINS": (origin_of(call_server.ws_url),)},
             "sandbox": {"call_rooms": JanusRooms(call_server.http_url, call_server.room_admin_key),
                         "call_server_url": call_server.ws_url}}
 

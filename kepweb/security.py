@@ -127,7 +127,8 @@ PERMISSIONS_POLICY = {
 }
 
 
-def _origin(url: str) -> str | None:
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of a URL (None for one without both), as CSP and CORS name origins."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
@@ -138,7 +139,7 @@ def content_security_policy(config) -> dict:
     """The policy, with GSIS's origin and the staff sign-in's allowed as form targets: signing
     out posts to us and we redirect to their logout, which browsers check against form-action."""
     policy = dict(CONTENT_SECURITY_POLICY)
-    providers = {_origin(config.get(name, "")) for name in ("GSIS_LOGOUT_URL", "GSIS_AUTHORIZE_URL",
+    providers = {origin_of(config.get(name, "")) for name in ("GSIS_LOGOUT_URL", "GSIS_AUTHORIZE_URL",
                                                               "STAFF_OIDC_ISSUER")} - {None}
     policy["form-action"] = ["'self'", *sorted(providers)]
     return policy

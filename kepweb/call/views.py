@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, session, url_for
 from flask_babel import gettext as _
@@ -24,7 +23,7 @@ from kepweb.auth import current_citizen, login_required
 from kepweb.htmx import render_page
 from kepweb.scheduling import NotFound, SchedulingProblem, clients
 from kepweb.scheduling.call_access import CallServerUnavailable
-from kepweb.security import content_security_policy, per_view_policy, policy_header
+from kepweb.security import content_security_policy, origin_of, per_view_policy, policy_header
 from kepweb.staff.access import current_staff, staff_required
 
 log = logging.getLogger(__name__)
@@ -47,15 +46,10 @@ def call_page_policy(view):
 @call.after_request
 def never_without_a_policy(response):
     # Every answer of these views has a policy: the call page's own, or (an error page) the usual one.
+    # (No-store, as the page carries a token, comes with every personal page: kepweb/caching.py.)
     if "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = policy_header(content_security_policy(current_app.config))
-    response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def page_for(access, *, title, leave_url, sound_only_url, retry_url):
@@ -94,11 +88,9 @@ def refusals_to_join_page(join_endpoint):
         def wrapped(*args, **kwargs):
             try:
                 return view(*args, **kwargs)
-            except NotFound:
-                raise
-            except CallServerUnavailable:
-                raise
-            except SchedulingProblem:
+            except SchedulingProblem as problem:
+                if isinstance(problem, NotFound | CallServerUnavailable):
+                    raise  # "page not found", and the call server's own page
                 return redirect(url_for(join_endpoint, **kwargs), code=303)
         return wrapped
     return decorator
