@@ -34,6 +34,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 INSTANCES = 2
 API_DEADLINE = 10  # KEPWEB_SCHEDULING_API_DEADLINE; gunicorn's and nginx's timeouts are above it
 PROXY_TIMEOUT = API_DEADLINE + 20
+JANUS_PATH = "/janus-ws/"
 GSIS_CLIENT_ID = "kepweb-production-demo"
 STAFF_CLIENT_ID = "kepweb-staff-production-demo"
 
@@ -46,13 +47,15 @@ class Ports:
     sandbox: int = 8100
     sandbox_admin: int = 8101
     smtp: int = 8125
+    janus_ws: int = 8190
     kepweb: tuple[int, ...] = (8001, 8002)
 
     @classmethod
     def free(cls) -> Ports:
         """Ports nobody uses now (the tests': never the demo's)."""
         return cls(https=free_port(), http=free_port(), redis=free_port(), sandbox=free_port(),
-                   sandbox_admin=free_port(), smtp=free_port(), kepweb=tuple(free_port() for _ in range(INSTANCES)))
+                   sandbox_admin=free_port(), smtp=free_port(), janus_ws=free_port(),
+                   kepweb=tuple(free_port() for _ in range(INSTANCES)))
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Stack:
         self.certificate: Path | None = None
         self.redis: Process | None = None
         self.sandbox: Process | None = None
+        self.janus = None  # sandbox.janus.process.JanusProcess, when Debian's janus is installed
         self.instances: list[Process] = []
         self.nginx: Process | None = None
 
@@ -107,6 +111,11 @@ class Stack:
     @property
     def redis_url(self) -> str:
         return f"redis://127.0.0.1:{self.ports.redis}/0"
+
+    @property
+    def call_server_url(self) -> str:
+        """Where browsers reach Janus: through nginx, on the site's own origin (wss://)."""
+        return f"wss://127.0.0.1:{self.ports.https}{JANUS_PATH}"
 
     @property
     def sandbox_url(self) -> str:
@@ -129,7 +138,10 @@ class Stack:
                 "KEPWEB_SANDBOX_STAFF_CLIENT_ID": STAFF_CLIENT_ID,
                 "KEPWEB_SANDBOX_STAFF_CLIENT_SECRET": s.staff_secret,
                 "KEPWEB_SANDBOX_DB": str(self.root / "scheduling.sqlite3"),
-                "KEPWEB_ENV": "production"}
+                "KEPWEB_ENV": "production",
+                **({"KEPWEB_SANDBOX_JANUS_URL": self.janus.http_url,
+                    "KEPWEB_SANDBOX_JANUS_ADMIN_KEY": self.janus.room_admin_key,
+                    "KEPWEB_SANDBOX_CALL_SERVER_URL": self.call_server_url} if self.janus else {})}
 
     def kepweb_environment(self, index: int) -> dict:
         s, public, own = self.secrets, self.public_url, self.sandbox_url
@@ -161,7 +173,8 @@ class Stack:
                 "KEPWEB_DPO_EMAIL": "dpo@mykeplive.example",
                 "KEPWEB_DPO_POSTAL_ADDRESS": "Demo only: the real address is set in production",
                 # The staff sign-in's discovery document is read at the public (self-signed) address.
-                "REQUESTS_CA_BUNDLE": str(self.certificate)}
+                "REQUESTS_CA_BUNDLE": str(self.certificate),
+                **({"KEPWEB_CALL_SERVER_ORIGINS": f"wss://127.0.0.1:{self.ports.https}"} if self.janus else {})}
 
     def nginx_config(self) -> Path:
         run_dir, temp_dir = self.root / "nginx/run", self.root / "nginx/temp"
@@ -180,11 +193,32 @@ class Stack:
             "certificate": self.certificate, "certificate_key": self.certificate.with_name("certificate-key.pem"),
             "proxy_timeout": PROXY_TIMEOUT,
             "upstream_header": "add_header X-Upstream $upstream_addr always;" if self.show_upstream else "",
+            "janus_location": self.janus_location(),
         }
         template = ConfigTemplate((DEPLOY / "nginx/nginx.conf.template").read_text())
         config = self.root / "nginx/nginx.conf"
         config.write_text(template.substitute(values))
         return config
+
+    def janus_location(self) -> str:
+        """The call server's WebSocket through nginx (wss:// on the site's origin), for pages of this site only:
+        a WebSocket is not bound by the same-origin rule, so nginx refuses any other Origin."""
+        if self.janus is None:
+            return "# No call server: Janus (Debian's janus) is not installed."
+        origin = f"https://127.0.0.1:{self.ports.https}"
+        return "\n".join([
+            f"location = {JANUS_PATH} {{",
+            f'            if ($http_origin != "{origin}") {{',
+            "                return 403;",
+            "            }",
+            f"            proxy_pass http://127.0.0.1:{self.ports.janus_ws}/;",
+            "            proxy_set_header Upgrade $http_upgrade;",
+            '            proxy_set_header Connection "upgrade";',
+            "            proxy_set_header Host $http_host;",
+            "            # A call lasts; a WebSocket with nothing to say for this long is closed.",
+            "            proxy_read_timeout 1h;",
+            "            proxy_send_timeout 1h;",
+            "        }"])
 
     # -- starting and stopping ----------------------------------------------------------------------------
 
@@ -201,6 +235,7 @@ class Stack:
         self.certificate, _key = make_certificate(self.root / "tls")
         self.redis = redis_server(self.root / "redis", self.ports.redis).start()
         self.redis.wait_until_listening()
+        self.start_call_server()
         self.sandbox = Process("sandbox", [sys.executable, "-m", "sandbox"], self.logs / "sandbox.log",
                                env=self.sandbox_environment(), cwd=PROJECT_ROOT,
                                ports=(self.ports.sandbox, self.ports.sandbox_admin)).start()
@@ -216,6 +251,16 @@ class Stack:
                              self.logs / "nginx.log", ports=(self.ports.https, self.ports.http)).start()
         self.nginx.wait_until_listening()
         self.wait_until_ready()
+
+    def start_call_server(self) -> None:
+        """Janus with a config made from the repo and fresh secrets, when Debian's package is installed
+        (`bash scripts/run` installs it); without it the call pages say the call server is not answering."""
+        from sandbox.janus.process import JanusProcess
+
+        if not JanusProcess.available():
+            return
+        self.janus = JanusProcess(self.root / "janus", ws_port=self.ports.janus_ws)
+        self.janus.start()
 
     def kepweb_instance(self, index: int) -> Process:
         command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
@@ -238,7 +283,7 @@ class Stack:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        for process in [self.nginx, *self.instances, self.sandbox, self.redis]:
+        for process in [self.nginx, *self.instances, self.sandbox, self.janus, self.redis]:
             if process is not None:
                 process.stop()
 

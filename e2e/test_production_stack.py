@@ -9,14 +9,18 @@ citizen finishes on the other with every answer kept, and exactly one booking is
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import socket
+import ssl
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from deploy.stack import Ports, Stack
+from deploy.stack import JANUS_PATH, Ports, Stack
 from e2e.conftest import VIEWPORTS
 from e2e.wizard import CONTACT, SUBMIT, Wizard
 from sandbox.gsis import PASSWORD
@@ -149,3 +153,34 @@ def test_plain_http_is_sent_to_https_and_the_admin_api_is_not_behind_nginx(stack
     for url in (f"{stack.public_url}/sandbox/scheduling/v1/admin/bookings",
                 f"{stack.sandbox_url}/sandbox/scheduling/v1/admin/bookings"):
         assert requests.get(url, headers=admin_token, verify=str(stack.certificate), timeout=10).status_code == 404
+
+
+def websocket_handshake_status(stack, origin: str) -> bytes:
+    """The status line nginx answers a WebSocket handshake for the call server with, sent from `origin`."""
+    tls = ssl.create_default_context(cafile=str(stack.certificate))
+    with socket.create_connection(("127.0.0.1", stack.ports.https), timeout=10) as raw, \
+            tls.wrap_socket(raw, server_hostname="127.0.0.1") as connection:
+        connection.sendall("\r\n".join([
+            f"GET {JANUS_PATH} HTTP/1.1", f"Host: 127.0.0.1:{stack.ports.https}", "Upgrade: websocket",
+            "Connection: Upgrade", f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: janus-protocol", f"Origin: {origin}",
+            "", ""]).encode())
+        return connection.recv(4096).split(b"\r\n")[0]
+
+
+def test_the_call_server_is_reached_over_wss_from_this_sites_pages_only(browser, stack):
+    assert stack.janus is not None, "Janus is installed by scripts/test (scripts/lib.sh ensure_janus)"
+    context = browser.new_context(base_url=stack.public_url, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto("/manual")
+    # From a page of the site, as the call page does: Janus answers through nginx.
+    answer = page.evaluate("""url => new Promise((resolve, reject) => {
+        const socket = new WebSocket(url, "janus-protocol");
+        socket.onopen = () => socket.send(JSON.stringify({janus: "info", transaction: "e2e"}));
+        socket.onmessage = event => { resolve(JSON.parse(event.data)); socket.close(); };
+        socket.onerror = () => reject(new Error("the WebSocket failed"));
+    })""", stack.call_server_url)
+    assert answer["janus"] == "server_info"
+    context.close()
+    assert websocket_handshake_status(stack, stack.public_url).startswith(b"HTTP/1.1 101")
+    assert websocket_handshake_status(stack, "https://attacker.example").startswith(b"HTTP/1.1 403")
