@@ -184,3 +184,13 @@ def test_the_call_server_is_reached_over_wss_from_this_sites_pages_only(browser,
     context.close()
     assert websocket_handshake_status(stack, stack.public_url).startswith(b"HTTP/1.1 101")
     assert websocket_handshake_status(stack, "https://attacker.example").startswith(b"HTTP/1.1 403")
+
+
+def test_the_staff_sign_in_is_sent_an_https_redirect_uri_through_nginx(stack):
+    """kepweb reads the staff sign-in's discovery document at its public https address (through nginx)."""
+    response = requests.get(f"{stack.public_url}/staff/sign-in", allow_redirects=False,
+                            verify=str(stack.certificate), timeout=10)
+    assert response.status_code in (302, 303), response.status_code
+    location = response.headers["Location"]
+    assert location.startswith(f"{stack.public_url}/sandbox/staff-id/")
+    assert parse_qs(urlsplit(location).query)["redirect_uri"] == [f"{stack.public_url}/staff/callback"]
