@@ -88,5 +88,5 @@ def init_app(app) -> None:
     client = redis_client(config["REDIS_URL"]) if config.get("REDIS_URL") else None
     if client is not None:
         add_readiness_check(app, "redis", redis_answers(client))
-    # A store given by the caller (a test's) is kept.
-    config.setdefault("SESSION_CACHELIB", build(config, client))
+    if "SESSION_CACHELIB" not in config:  # a store given by the caller (a test's) is kept
+        config["SESSION_CACHELIB"] = build(config, client)
