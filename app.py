@@ -45,8 +45,9 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     """
     import secrets
 
-    from sandbox import gsis, scheduling, staff_idp
     from sandbox import outbox as outbox_module
+    from sandbox import scheduling
+    from sandbox import server as sandbox_server
 
     outbox = outbox_module.Outbox()
     outbox.start(port=smtp_port)
@@ -77,17 +78,6 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
             **(overrides or {}),
         }
     )
-    sign_in_provider = gsis.create_app([{
-        "client_id": SANDBOX_GSIS_CLIENT_ID,
-        "client_secret": gsis_secret,
-        "redirect_uris": [f"{base_url}/sign-in/callback"],
-    }])
-    staff_sign_in = staff_idp.create_app([{
-        "client_id": SANDBOX_STAFF_CLIENT_ID,
-        "client_secret": staff_secret,
-        "redirect_uris": [f"{base_url}/staff/callback"],
-        "post_logout_redirect_uris": [f"{base_url}/staff/signed-out"],
-    }], issuer=staff_issuer)
     settings = scheduling.Settings.from_environment(
         frontend_token=SANDBOX_API_TOKEN,
         smtp_port=smtp_port,
@@ -98,15 +88,10 @@ def embedded_default(base_url: str, smtp_port: int, overrides: dict | None = Non
     )
     # The frontend's key, even when the environment names one for the sandbox alone.
     settings.citizen_assertion_key = frontend.config["CITIZEN_ASSERTION_KEY"]
-    wsgi_app = DispatcherMiddleware(
-        frontend,
-        {
-            "/sandbox/scheduling": scheduling.create_app(settings),
-            "/sandbox/outbox": outbox_module.create_app(outbox, sms_token=settings.sms_token),
-            "/oauth2server": sign_in_provider,
-            STAFF_ID_PREFIX: staff_sign_in,
-        },
-    )
+    wsgi_app = DispatcherMiddleware(frontend, sandbox_server.mounts(
+        base_url, gsis_client=(SANDBOX_GSIS_CLIENT_ID, gsis_secret),
+        staff_client=(SANDBOX_STAFF_CLIENT_ID, staff_secret), scheduling_app=scheduling.create_app(settings),
+        outbox=outbox, sms_token=settings.sms_token))
     return wsgi_app, frontend, outbox
 
 

@@ -18,6 +18,7 @@ from kepweb import (
     proxy,
     scheduling,
     security,
+    shared_store,
     staff,
     static_files,
 )
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     htmx.init_app(app)
     scheduling.init_app(app)
+    shared_store.init_app(app)
     auth.init_app(app)
     limits.init_app(app)
     compression.init_app(app)

@@ -116,9 +116,12 @@ def from_environment(env=None) -> dict:
         # How many proxies are in front (1 behind nginx): only their X-Forwarded-* headers are believed
         # (kepweb/proxy.py); 0, the default, believes none, since anyone can send them.
         "TRUSTED_PROXIES": _count(env, "KEPWEB_TRUSTED_PROXIES", 0, least=0),
-        # Where the fair-use counters live (kepweb/limits.py): memory:// counts in one process only;
-        # production, with several instances, uses redis://host:6379/n.
-        "RATELIMIT_STORAGE_URI": env.get("KEPWEB_RATELIMIT_STORAGE_URI", "memory://"),
+        # The store every instance shares (kepweb/shared_store.py): sessions, wizard answers, uploads and,
+        # unless RATELIMIT_STORAGE_URI names another, the fair-use counters. Empty: files and process memory,
+        # for one process on a laptop (refused in production).
+        "REDIS_URL": env.get("KEPWEB_REDIS_URL", ""),
+        # Where the fair-use counters live (kepweb/limits.py); empty: KEPWEB_REDIS_URL, or memory:// without it.
+        "RATELIMIT_STORAGE_URI": env.get("KEPWEB_RATELIMIT_STORAGE_URI", ""),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Athens",
         "SCHEDULING_API_URL": env.get("KEPWEB_SCHEDULING_API_URL", ""),

@@ -3,9 +3,9 @@
 - /healthz: the process is up and answers. It asks nothing of anyone, so a slow
   API never makes an orchestrator restart a frontend that is fine.
 - /readyz: this instance can serve citizens, because every system it needs
-  answers: today the scheduling API. Each need is a readiness check, a function
-  that says "ok" or what is wrong; a store shared between instances (Redis, when
-  sessions move there) adds its own with `add_readiness_check`. A balancer stops
+  answers: the scheduling API, and Redis when it is the shared store
+  (kepweb/shared_store.py). Each need is a readiness check, a function that says
+  "ok" or what is wrong, added with `add_readiness_check`. A balancer stops
   sending citizens to an instance that answers 503 and tries again later.
 
 Both answer JSON, are never cached, need no sign-in, write no session and send

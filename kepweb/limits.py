@@ -8,8 +8,9 @@ Addresses are shared (a household, a KEP's own network, a mobile operator's NAT)
 budget is the larger.
 
 The budgets are the table below; `RATELIMITS` in the app's config replaces any of its rows (the tests
-use small ones). Counters live in KEPWEB_RATELIMIT_STORAGE_URI: `memory://` on one process, Redis when
-there are several instances. Over a budget, the view is not run: the citizen gets the 429 page
+use small ones). Counters live where kepweb/shared_store.py says (RATELIMIT_STORAGE_URI): `memory://` on one
+process, Redis (KEPWEB_REDIS_URL) when there are several instances; production refuses memory.
+Over a budget, the view is not run: the citizen gets the 429 page
 (kepweb/errors.py), which says when to try again.
 
 Only actions are limited: a GET of an ordinary page never is; a GET of a search only when it searches.
@@ -19,15 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 
 from flask import current_app, request, session
 from flask_limiter import Limiter
 
 from kepweb.auth.citizen import Citizen
 from kepweb.auth.sessions import SESSION_CITIZEN
-
-log = logging.getLogger(__name__)
 
 # action: (the citizen's own budget, the address's budget), in Flask-Limiter's notation.
 LIMITS = {
@@ -104,13 +102,9 @@ def search(view):
 
 
 def init_app(app):
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "kepweb")
     # The 429 page sets Retry-After itself; no X-RateLimit headers on every answer.
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    if app.config.get("KEPWEB_PRODUCTION") and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        log.warning("rate limits are counted in this process's memory (KEPWEB_RATELIMIT_STORAGE_URI=memory://): "
-                    "with several instances each counts alone, and a restart forgets them; use redis://")
     limiter.init_app(app)
     app.extensions["kepweb_limiter"] = limiter
 

@@ -158,3 +158,16 @@ class PageClient:
 @pytest.fixture
 def client_request(client):
     return PageClient(client)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """Debian's redis-server on a loopback port of its own for the test session (deploy/processes.py);
+    `scripts/test` installs it when missing."""
+    from deploy.processes import redis_server
+
+    port = free_port()
+    server = redis_server(tmp_path_factory.mktemp("redis"), port).start()
+    server.wait_until_listening()
+    yield f"redis://127.0.0.1:{port}/0"
+    server.stop()

@@ -12,6 +12,7 @@ import pytest
 from kepweb import create_app, errors, limits
 from kepweb.auth.citizen import Citizen
 from kepweb.auth.sessions import LAST_SEEN, SESSION_CITIZEN
+from kepweb.config import ConfigError
 from kepweb.i18n import ATHENS
 from tests.conftest import PageClient
 from tests.page_checks import text_of
@@ -215,10 +216,10 @@ def test_when_to_try_again_later_is_a_time_in_athens(app):
         assert errors.when_to_try_again(morning, 20 * 3600) == "You can try again on 28 November after 05:15."
 
 
-def test_production_on_memory_storage_is_warned_about(app_config, caplog):
-    caplog.set_level("WARNING", logger="kepweb.limits")
-    create_app({**app_config, "KEPWEB_PRODUCTION": True, "RATELIMIT_STORAGE_URI": "memory://"})
-    assert any("redis://" in record.getMessage() for record in caplog.records)
-    caplog.clear()
-    create_app({**app_config, "RATELIMIT_STORAGE_URI": "memory://"})
-    assert not caplog.records
+def test_production_refuses_counters_in_process_memory(app_config, redis_url):
+    with pytest.raises(ConfigError, match="Not acceptable: limits kept in process memory in production"):
+        create_app({**app_config, "KEPWEB_PRODUCTION": True, "REDIS_URL": redis_url,
+                    "RATELIMIT_STORAGE_URI": "memory://"})
+    # On a laptop (one process) memory is right.
+    laptop = create_app({**app_config, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert laptop.config["RATELIMIT_STORAGE_URI"] == "memory://"

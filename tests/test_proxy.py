@@ -44,13 +44,14 @@ def staff_issuer():
 
 
 @pytest.fixture
-def production_app(monkeypatch, scheduling_api, staff_issuer):
+def production_app(monkeypatch, scheduling_api, staff_issuer, redis_url):
     """`production_app(trusted_proxies, **environment)`: the frontend as KEPWEB_ENV=production builds it,
     with a record of what each request it served looked like to the app."""
     def build(trusted_proxies: int | None, **environment):
         for name, value in (PRODUCTION | environment).items():
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("KEPWEB_SCHEDULING_API_URL", scheduling_api)
+        monkeypatch.setenv("KEPWEB_REDIS_URL", redis_url)  # production refuses session files
         monkeypatch.setenv("KEPWEB_STAFF_OIDC_ISSUER", staff_issuer)
         monkeypatch.setenv("KEPWEB_STAFF_OIDC_CLIENT_ID", STAFF_CLIENT_ID)
         monkeypatch.setenv("KEPWEB_STAFF_OIDC_CLIENT_SECRET", "staff-secret")

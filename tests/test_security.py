@@ -55,12 +55,13 @@ def test_every_page_offers_the_token_to_htmx(client_request):
     assert re.fullmatch(r'\{"X-CSRFToken": "[^"]+"\}', page.body["data-hx-headers"])
 
 
-def test_production_cookies_are_secure_and_host_only(monkeypatch, scheduling_api):
+def test_production_cookies_are_secure_and_host_only(monkeypatch, scheduling_api, redis_url):
     from tests.test_config import PRODUCTION
 
     for name, value in PRODUCTION.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("KEPWEB_SCHEDULING_API_URL", scheduling_api)
+    monkeypatch.setenv("KEPWEB_REDIS_URL", redis_url)  # production refuses session files
     app = create_app({"TESTING": True})
     client = app.test_client()
     response = client.get("/", base_url="https://localhost")

@@ -1,7 +1,7 @@
 """Server-side sessions and the idle timeout (WCAG 2.2.1: warn, let the citizen extend).
 
-The cookie carries only a random session id (Flask-Session, files through
-cachelib on one machine; a shared store such as Redis when there are several).
+The cookie carries only a random session id (Flask-Session over the store of
+kepweb/shared_store.py: files on one machine, Redis when there are several).
 The citizen, the wizard's answers and everything else stay on the server.
 
 A session is signed in as one person at most: a citizen (SESSION_CITIZEN) or a
@@ -13,9 +13,7 @@ out; the idle timeout applies to both.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from cachelib import FileSystemCache
 from flask import current_app, request, session, url_for
 from flask_session import Session
 
@@ -72,14 +70,9 @@ def enforce_idle_timeout():
 
 
 def init_app(app):
-    directory = Path(app.config["SESSION_DIRECTORY"])
-    directory.mkdir(parents=True, exist_ok=True)
+    # The store kepweb/shared_store.py built (files on a laptop, Redis with several instances).
     app.config.setdefault("SESSION_TYPE", "cachelib")
-    app.config.setdefault("SESSION_CACHELIB", FileSystemCache(
-        cache_dir=str(directory), threshold=100_000,
-        default_timeout=int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()),
-    ))
     app.config.setdefault("SESSION_PERMANENT", True)
-    app.config.setdefault("SESSION_KEY_PREFIX", "kepweb:")
+    app.config.setdefault("SESSION_KEY_PREFIX", "session:")
     server_sessions.init_app(app)
     app.before_request(enforce_idle_timeout)

@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from flask import Flask, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from sandbox.scheduling import (
     admin,
@@ -38,9 +38,20 @@ from sandbox.scheduling.validation import Checker, check_category, json_body, ne
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = Settings.frontend_token
+ADMIN_PATHS = "/v1/admin/"
+# Set by `admin_listener` on the requests that came in through the admin's own port.
+ADMIN_LISTENER = "sandbox.scheduling.admin_listener"
+# Where the admin API answers: beside the frontend's API (the embedded default, the tests), or only on a
+# listener of its own (`admin_listener`, python -m sandbox), so that the frontend's port cannot reach it.
+ADMIN_SHARED, ADMIN_OWN_LISTENER = "shared", "own listener"
 
 
-def create_app(settings: Settings | None = None, token: str | None = None) -> Flask:
+def create_app(settings: Settings | None = None, token: str | None = None,
+               admin_api: str = ADMIN_SHARED) -> Flask:
+    """The service; with `admin_api=ADMIN_OWN_LISTENER`, /v1/admin/... answers 404 except through
+    `admin_listener(app)`."""
+    if admin_api not in (ADMIN_SHARED, ADMIN_OWN_LISTENER):
+        raise ValueError(f"admin_api must be {ADMIN_SHARED!r} or {ADMIN_OWN_LISTENER!r}")
     settings = settings or Settings.from_environment()
     if token:
         settings.frontend_token = token
@@ -60,7 +71,10 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
     @app.before_request
     def authenticate():
         given = request.headers.get("Authorization", "").encode()
-        admin_path = request.path.startswith("/v1/admin/")
+        admin_path = request.path.startswith(ADMIN_PATHS)
+        if admin_path and admin_api == ADMIN_OWN_LISTENER and not request.environ.get(ADMIN_LISTENER):
+            # As if it did not exist: the frontend's port says nothing of an admin API, token or not.
+            raise Problem("not_found")
         wanted = settings.admin_token if admin_path else settings.frontend_token
         if not hmac.compare_digest(given, f"Bearer {wanted}".encode()):
             raise Problem("unauthorized")
@@ -262,3 +276,16 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         return response
 
     return app
+
+
+def admin_listener(app: Flask):
+    """The WSGI app for the admin's own port: /v1/admin/... of `app` (made with admin_api=ADMIN_OWN_LISTENER),
+    404 for everything else, so that neither port serves what belongs to the other."""
+    not_found = NotFound()
+
+    def serve_admin_only(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith(ADMIN_PATHS):
+            return not_found(environ, start_response)
+        environ[ADMIN_LISTENER] = True
+        return app(environ, start_response)
+    return serve_admin_only
