@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from cachelib import SimpleCache
+from cachelib import FileSystemCache, SimpleCache
 from flask.json.tag import TaggedJSONSerializer
 from itsdangerous import URLSafeTimedSerializer
 
@@ -71,6 +71,19 @@ def csrf_token_of(client, url) -> str:
 def test_anonymous_visitors_write_nothing_to_the_session_store(app):
     visit_as_anonymous(app, visitors=20)
     assert stored_sessions(app) == 0
+
+
+def test_a_crowd_of_anonymous_visitors_does_not_push_a_signed_in_citizen_out(app_config, tmp_path):
+    """A file store that prunes past its threshold (cachelib's default is 500 entries) used to drop
+    signed-in sessions to make room for anonymous ones; here the threshold is 5 and 20 visitors come."""
+    store = FileSystemCache(str(tmp_path / "small-store"), threshold=5)
+    app = create_app({**app_config, "SESSION_CACHELIB": store})
+    citizen = app.test_client()
+    with citizen.session_transaction() as session:
+        session[SESSION_CITIZEN] = {"tax_id": "094014201"}
+        session[LAST_SEEN] = time.time()
+    visit_as_anonymous(app, visitors=20)
+    assert citizen.get("/session/status").json["signed_in"] is True
 
 
 def test_a_signed_in_session_is_what_the_store_holds(app, client):
