@@ -26,6 +26,7 @@ from kepweb import create_app
 from kepweb.auth.sessions import LAST_SEEN, SESSION_CITIZEN
 from tests.live_service import ROBOT_BUDGETS, LiveService
 from tests.test_sign_in import follow, sign_in
+from tests.test_staff_sign_in import staff_sign_in
 
 # Every kind of page an anonymous visitor sees, and the requests that write something to their session:
 # the CSRF token (every page has one), a sign-in's OAuth state and return address, a deep link's
@@ -226,6 +227,19 @@ def test_sign_out_deletes_the_session_from_the_store(watched, live):
     # The signed-out browser is an anonymous visitor again: back to a signed cookie, no entry in the store.
     watched.get(f"{live.url}/")
     assert "." in watched.cookies.get("kepweb_session")
+
+
+def test_staff_sign_in_moves_to_the_store_and_sign_out_deletes_it(watched, live):
+    follow(watched, watched.get(f"{live.url}/staff", allow_redirects=False))
+    before = watched.cookies.get("kepweb_session")
+    assert "." in before  # the staff sign-in's state, in the anonymous cookie
+    _, landed = staff_sign_in(watched, live)
+    signed_in = watched.cookies.get("kepweb_session")
+    assert is_session_id(signed_in) and in_store(live, signed_in)
+    token = re.search(r'action="/staff/sign-out".*?name="csrf_token" value="([^"]+)"', landed.text, re.S).group(1)
+    assert watched.post(f"{live.url}/staff/sign-out", data={"csrf_token": token},
+                        allow_redirects=False).status_code == 303
+    assert not in_store(live, signed_in)
 
 
 def test_the_idle_timeout_deletes_the_session_from_the_store(watched, live):
