@@ -105,7 +105,7 @@ def test_any_store_flask_session_is_given_serves_the_signed_in_only(app_config):
     assert not store._cache
     with client.session_transaction() as session:
         session[SESSION_CITIZEN] = {"tax_id": "094014201"}
-    assert list(store._cache) == [f"kepweb:{client.get_cookie('kepweb_session').value}"]
+    assert list(store._cache) == [f"{app.config['SESSION_KEY_PREFIX']}{client.get_cookie('kepweb_session').value}"]
 
 
 # -- CSRF, still on every form ------------------------------------------------------------------
