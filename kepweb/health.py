@@ -78,7 +78,7 @@ def readyz():
 
 def init_app(app):
     # GET only, so CSRF would never check them anyway; exempt so that no change there ever makes
-    # a probe ask for a token (which would write a session).
+    # a probe ask for a token (which would set a session cookie).
     csrf.exempt(health)
     app.register_blueprint(health)
     add_readiness_check(app, "scheduling_api", scheduling_api_answers)

@@ -13,7 +13,16 @@ from requests import RequestException
 
 from kepweb.auth import gsis
 from kepweb.auth.citizen import Citizen, UnusableUserinfo, parse_userinfo
-from kepweb.auth.sessions import EXPIRED_PAGES, LAST_SEEN, SESSION_CITIZEN, renew_session, seconds_left, signed_in_as
+from kepweb.auth.sessions import (
+    BOOKING_PRESELECTION,
+    CITIZEN_RETURN_TO,
+    EXPIRED_PAGES,
+    LAST_SEEN,
+    SESSION_CITIZEN,
+    renew_session,
+    seconds_left,
+    signed_in_as,
+)
 from kepweb.htmx import is_htmx_request, render_page
 from kepweb.limits import protect
 from kepweb.redirects import safe_next_url
@@ -21,9 +30,9 @@ from kepweb.redirects import safe_next_url
 log = logging.getLogger(__name__)
 auth = Blueprint("auth", __name__)
 
-RETURN_TO = "sign_in_return_to"
+RETURN_TO = CITIZEN_RETURN_TO
 # Kept through the sign-in round trip (a deep link from gov.gr preselects these).
-CARRIED_OVER = ("booking_preselection",)
+CARRIED_OVER = (BOOKING_PRESELECTION,)
 
 
 def current_citizen() -> Citizen | None:

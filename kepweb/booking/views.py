@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from kepweb import limits, refusals
 from kepweb.auth import current_citizen, login_required
+from kepweb.auth.sessions import BOOKING_PRESELECTION
 from kepweb.booking import documents, holds, needs_profile, state, steps
 from kepweb.booking.forms import (
     ID_DOCUMENTS,
@@ -149,7 +150,7 @@ def step_url(raw) -> str:
 @login_required
 def start():
     wizard = state.current()
-    preselected = session.pop("booking_preselection", None) or {}
+    preselected = session.pop(BOOKING_PRESELECTION, None) or {}
     if not wizard and preselected:
         for name, value in preselected.items():
             wizard.answer(name, value)

@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_babel import gettext as _
 
 from kepweb import calls
+from kepweb.auth.sessions import GUEST_INVITATION
 from kepweb.clock import now
 from kepweb.htmx import render_page
 from kepweb.scheduling import NotFound, SchedulingProblem, clients
@@ -25,7 +26,7 @@ guests = Blueprint("guests", __name__)
 
 DEVICE_COOKIE = "kepweb_device"
 DEVICE_COOKIE_LIFETIME = timedelta(days=90)
-TOKEN_KEY = "guest_invitation"
+TOKEN_KEY = GUEST_INVITATION
 
 
 def device_id() -> tuple[str, bool]:

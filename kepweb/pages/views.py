@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, request, session, url
 from flask_babel import gettext as _
 
 from kepweb import limits
+from kepweb.auth.sessions import BOOKING_PRESELECTION
 from kepweb.htmx import render_page
 from kepweb.mail import MailUnavailable, send_accessibility_feedback
 from kepweb.pages.forms import FeedbackForm
@@ -33,8 +34,8 @@ def start():
     is kept in the session through the Taxisnet round trip."""
     preselection = _preselection_from(request.args)
     if preselection:
-        session["booking_preselection"] = preselection
-    preselected = session.get("booking_preselection") or {}
+        session[BOOKING_PRESELECTION] = preselection
+    preselected = session.get(BOOKING_PRESELECTION) or {}
     municipality = None
     if preselected.get("municipality"):
         municipality = next((m for m in clients().places.municipalities() if m.id == preselected["municipality"]), None)

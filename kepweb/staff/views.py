@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from requests import RequestException
 
-from kepweb.auth.sessions import LAST_SEEN, SESSION_STAFF, renew_session
+from kepweb.auth.sessions import LAST_SEEN, SESSION_STAFF, STAFF_RETURN_TO, renew_session
 from kepweb.htmx import render_page
 from kepweb.i18n import current_language
 from kepweb.redirects import safe_next_url
@@ -38,7 +38,7 @@ from kepweb.staff.access import (
 log = logging.getLogger(__name__)
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 
-RETURN_TO = "staff_sign_in_return_to"
+RETURN_TO = STAFF_RETURN_TO
 
 
 @dataclass(frozen=True)

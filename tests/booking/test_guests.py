@@ -7,9 +7,11 @@ import sqlite3
 
 import pytest
 
+from kepweb.auth.sessions import GUEST_INVITATION
 from kepweb.guests.views import DEVICE_COOKIE
 from sandbox.scheduling import Settings
 from sandbox.scheduling.invitations import token_for
+from tests.booking.conftest import MARIA
 from tests.conftest import PageClient
 from tests.page_checks import text_of
 
@@ -80,3 +82,20 @@ def test_a_link_that_is_not_ours_gets_a_plain_page(guest):
     page = guest.get("/join", expected_status=404)
     assert text_of(page.h1) == "This invitation link does not work"
     assert "help@mykeplive.example" in text_of(page)
+
+
+def test_a_guest_writes_nothing_to_the_session_store_and_nothing_personal_to_a_cookie(booked, guest, app,
+                                                                                      scheduling_database):
+    """An invited guest has not signed in: their link travels in the signed session cookie (it is theirs,
+    and the API checks it at every request); the store holds only signed-in sessions."""
+    store = app.config["SESSION_CACHELIB"]
+    before = len(list(store._list_dir()))  # the citizen who booked: one entry
+    link = join_link(scheduling_database, booked.reference, "third_person")
+    arrive(guest, link)
+    guest.post("/join/confirm", {"csrf_token": guest.csrf_token("/join")}, expected_status=303)
+    assert "You have confirmed that you will take part" in text_of(guest.get("/join"))
+    assert len(list(store._list_dir())) == before
+    cookie = guest.client.get_cookie("kepweb_session").value
+    carried = app.session_interface.in_cookie.get_signing_serializer(app).loads(cookie)
+    assert carried[GUEST_INVITATION] == link.removeprefix("/join/")
+    assert not any(personal in str(carried) for personal in ("Γιώργος", "g@example.com", "Μαρία", MARIA.tax_id))
