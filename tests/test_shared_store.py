@@ -92,7 +92,7 @@ def test_sessions_wizard_answers_and_uploads_share_one_store(app_config, redis_s
     app = instance(app_config, REDIS_URL=redis_store)
     with app.app_context():
         assert state.store() is app.config["SESSION_CACHELIB"]
-        assert app.session_interface.cache is app.config["SESSION_CACHELIB"]
+        assert app.session_interface.stored.cache is app.config["SESSION_CACHELIB"], "signed-in sessions too"
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_store, "the counters default to the same Redis"
 
 
