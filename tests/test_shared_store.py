@@ -164,3 +164,18 @@ def test_app_py_says_why_it_will_not_start_on_files_in_production(monkeypatch, c
     monkeypatch.delenv("KEPWEB_REDIS_URL", raising=False)
     assert entry_point.main() == 2
     assert "KEPWEB_REDIS_URL" in capsys.readouterr().err
+
+
+def test_anonymous_visitors_write_nothing_to_redis(app_config, redis_store):
+    """Production's store, the same promise as on files (tests/test_anonymous_sessions.py): a crowd that has
+    not signed in leaves Redis as empty as it found it, page views and the feedback form's CSRF included."""
+    app = instance(app_config, REDIS_URL=redis_store)
+    for _ in range(10):
+        visitor = app.test_client()
+        for path in ("/", "/manual", "/accessibility", "/privacy", "/feedback", "/municipalities"):
+            assert visitor.get(path).status_code == 200
+        assert visitor.get("/no-such-page").status_code == 404
+        assert visitor.get("/appointments").status_code in (302, 303)  # to sign in
+    assert redis.Redis.from_url(redis_store).keys("kepweb:session:*") == []
+    signed_in_client(app).get("/book/category")
+    assert len(redis.Redis.from_url(redis_store).keys("kepweb:session:*")) == 1, "a signed-in session is kept there"
