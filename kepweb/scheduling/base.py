@@ -119,7 +119,9 @@ class ApiClient:
             # The citizen only as a signed, short-lived assertion: the API believes nothing less.
             headers[assertion.HEADER] = assertion.citizen_assertion(self.assertion_key, citizen_tax_id)
         if staff_subject:
-            headers["X-Staff-Subject"] = staff_subject
+            # The staff member likewise, with an assertion of its own kind: never a bare subject the API must take
+            # on trust, and never one a citizen's assertion could stand in for.
+            headers[assertion.STAFF_HEADER] = assertion.staff_assertion(self.assertion_key, staff_subject)
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return headers
@@ -224,7 +226,7 @@ class ApiClient:
             if not isinstance(payload, dict):
                 raise SchedulingUnavailable("problem is not an object")
             if response.status_code == 401:
-                # Our token, the citizen's ΑΦΜ header or the staff header was refused: our fault, not theirs.
+                # Our token, or our assertion of the citizen or of the staff member, was refused: our fault, not theirs.
                 log.error("scheduling API refused the frontend's credentials")
                 raise SchedulingUnavailable("credentials refused")
             problem_class = PROBLEM_CLASSES.get(payload.get("code"), SchedulingProblem)
