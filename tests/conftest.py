@@ -3,6 +3,9 @@ page-checking client in the spirit of GOV.UK Notify's `client_request`."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import socket
 import threading
 from datetime import timedelta
@@ -11,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from kepweb import create_app
+from kepweb.logs import handler as log_handler
 from sandbox import outbox as outbox_module
 from sandbox import scheduling
 from tests.clock import SandboxClock
@@ -158,3 +162,26 @@ class PageClient:
 @pytest.fixture
 def client_request(client):
     return PageClient(client)
+
+
+@pytest.fixture
+def json_log():
+    """What the service logs while the test runs, as production writes it (JSON lines, kepweb/logs.py):
+    `json_log()` is the list of lines, each parsed (a line that is not one JSON object fails the test)."""
+    written = io.StringIO()
+    handler = log_handler("json", written)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+    def lines() -> list[dict]:
+        handler.flush()
+        parsed = [json.loads(line) for line in written.getvalue().splitlines()]
+        assert all(isinstance(line, dict) for line in parsed)
+        return parsed
+
+    lines.text = written.getvalue
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(level)

@@ -15,6 +15,7 @@ import time
 import requests
 from requests.adapters import HTTPAdapter
 
+from kepweb import request_ids
 from kepweb.scheduling import assertion
 from kepweb.scheduling.resilience import (
     DEFAULT_DEADLINE_SECONDS,
@@ -115,6 +116,10 @@ class ApiClient:
             # One request acts for one person: a citizen or a member of the KEP staff, never both.
             raise ValueError("a request acts for a citizen or for a staff member, not both")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": accept}
+        request_id = request_ids.current()
+        if request_id:
+            # The citizen's request's id, which the API logs: one trouble followed through both logs.
+            headers[request_ids.HEADER] = request_id
         if citizen_tax_id:
             # The citizen only as a signed, short-lived assertion: the API believes nothing less.
             headers[assertion.HEADER] = assertion.citizen_assertion(self.assertion_key, citizen_tax_id)

@@ -11,6 +11,7 @@ from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from sandbox.scheduling import (
+    access_log,
     admin,
     assertion,
     documents,
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, token: str | None = None) -> Fl
         mailer.start_background_loops(scheduling)
         retention.start_background_loop(scheduling)
         meetings.start_background_loop(scheduling.meetings)
+
+    access_log.register(app)
 
     @app.before_request
     def authenticate():
