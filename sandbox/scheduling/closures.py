@@ -47,7 +47,9 @@ MIDNIGHT = time(0, 0)
 def affected(connection, day: date, kep_id: str, now: int | None = None):
     """The confirmed bookings a closure of `day` (at `kep_id`, or everywhere when empty) touches; with `now`,
     only those that have not started (one under way is the employee's to finish)."""
-    first, last = at_athens(day, MIDNIGHT), at_athens(day + timedelta(days=1), MIDNIGHT)
+    first = at_athens(day, MIDNIGHT)
+    # The calendar's last day has no next one (date.max + 1 day overflows): its end is a day later.
+    last = at_athens(day + timedelta(days=1), MIDNIGHT) if day < date.max else first + 24 * 3600
     query = "SELECT * FROM bookings WHERE status='confirmed' AND starts >= ? AND starts < ?"
     parameters: list = [max(first, now) if now is not None else first, last]
     if kep_id:
