@@ -8,6 +8,7 @@ import json
 import logging
 import socket
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -185,3 +186,21 @@ def json_log():
     yield lines
     root.removeHandler(handler)
     root.setLevel(level)
+
+
+@contextmanager
+def a_process_of_its_own():
+    """The root logger as in a process whose logging nobody has set up yet, as the service's own process starts
+    (pytest's capture handlers taken off meanwhile), with what the service sets up taken off again after."""
+    root = logging.getLogger()
+    kept, level = list(root.handlers), root.level
+    for handler in kept:
+        root.removeHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in kept:
+            root.addHandler(handler)
+        root.setLevel(level)

@@ -13,9 +13,10 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from kepweb import config, logs
+from kepweb import config, create_app, logs
 from kepweb.config import ConfigError
 from sandbox.gsis import PASSWORD
+from tests.conftest import a_process_of_its_own
 from tests.live_service import LiveService
 from tests.test_sign_in import follow, sign_in
 
@@ -63,6 +64,16 @@ def test_a_laptops_text_line_names_the_request(app):
     inside, outside = written.getvalue().splitlines()
     assert inside.endswith(f"WARNING kepweb.test [{made}] something happened")
     assert outside.endswith("WARNING kepweb.test [-] outside any request")
+
+
+def test_under_a_server_that_sets_no_logging_up_create_app_writes_json_lines(app_config, capsys):
+    """gunicorn leaves the root logger bare: the app sets it up itself, in the configured format."""
+    with a_process_of_its_own():
+        app = create_app({**app_config, "LOG_FORMAT": "json"})
+        made = app.test_client().get("/manual?from=somewhere").headers["X-Request-Id"]
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(line["logger"], line["request_id"], line["path"], line["status"]) for line in lines] == [
+        ("kepweb.access", made, "/manual", 200)]
 
 
 # -- nothing personal in any line ---------------------------------------------------------------------------
