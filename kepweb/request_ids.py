@@ -9,7 +9,8 @@ else the header is ignored, since a visitor could otherwise pick the id of their
 whatever they like.
 
 The access log (logger `kepweb.access`) has one line per request Flask serves (static files, served
-before Flask by WhiteNoise, have none): method, path without the query string, status, duration.
+before Flask by WhiteNoise, have none): method, path without the query string (and with a guest's link token
+named, not written), status, duration.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ HEADER = "X-Request-Id"
 # What we take from a proxy: nginx's $request_id (32 hex digits), a UUID, and the like; nothing that could
 # break a log line or a header.
 WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
+
+# Parts of a path that are credentials, logged by name only.
+SECRET_PARTS = ("token",)
 
 access_log = logging.getLogger("kepweb.access")
 
@@ -53,11 +57,22 @@ def _start():
     current()
 
 
+def logged_path() -> str:
+    """The path, with a secret part named (a guest's join link, /join/<token>, opens the call's details)."""
+    path = request.path
+    for name in SECRET_PARTS:
+        value = (request.view_args or {}).get(name)
+        if isinstance(value, str) and value:
+            path = path.replace(value, f"<{name}>")
+    return path
+
+
 def _finish(response):
     response.headers[HEADER] = current()
     duration_ms = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
-    access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, duration_ms,
-                    extra={"request_id": current(), "method": request.method, "path": request.path,
+    path = logged_path()
+    access_log.info("%s %s %s %.1f ms", request.method, path, response.status_code, duration_ms,
+                    extra={"request_id": current(), "method": request.method, "path": path,
                            "status": response.status_code, "duration_ms": duration_ms})
     return response
 

@@ -48,6 +48,13 @@ def test_an_access_line_is_one_json_object_with_its_fields_and_no_query_string(c
     assert "?" not in json_log.text() and SEARCH not in json_log.text()
 
 
+def test_a_guests_link_token_is_named_in_the_log_not_written(client, json_log):
+    token = "a-guests-invitation-token-that-opens-the-call-0123456789"
+    assert client.get(f"/join/{token}").status_code == 303
+    assert [line["path"] for line in json_log() if line["logger"] == "kepweb.access"] == ["/join/<token>"]
+    assert token not in json_log.text()
+
+
 def test_a_laptops_text_line_names_the_request(app):
     written = __import__("io").StringIO()
     handler = logs.handler("text", written)

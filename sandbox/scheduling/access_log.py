@@ -38,6 +38,9 @@ def _finish(response):
     response.headers[HEADER] = g.get("request_id") or ""
     duration_ms = round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1)
     path = request.script_root + request.path
+    token = (request.view_args or {}).get("token")
+    if isinstance(token, str) and token:
+        path = path.replace(token, "<token>")  # a guest's invitation token (/v1/invitations/<token>/...) is a key
     log.info("%s %s %s %.1f ms", request.method, path, response.status_code, duration_ms,
              extra={"request_id": g.get("request_id"), "method": request.method, "path": path,
                     "status": response.status_code, "duration_ms": duration_ms})

@@ -65,3 +65,12 @@ def test_run_on_its_own_on_a_laptop_it_writes_text(settings, monkeypatch, capsys
     served_alone(settings)
     [line] = capsys.readouterr().err.splitlines()
     assert f"INFO sandbox.scheduling.access [{FRONTENDS_ID}] GET /v1/categories 200" in line
+
+
+def test_a_guests_invitation_token_is_named_in_the_log_not_written(api, json_log):
+    token = "a-guests-invitation-token-that-opens-the-call-0123456789"
+    answer = api.client.post(f"/v1/invitations/{token}/open", headers={"Authorization": f"Bearer {FRONTEND}"},
+                             json={"device": "d" * 32})
+    assert answer.status_code in (404, 422)
+    assert [line["path"] for line in access_lines(json_log)] == ["/v1/invitations/<token>/open"]
+    assert token not in json.dumps(json_log())
