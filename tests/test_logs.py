@@ -55,6 +55,19 @@ def test_a_guests_link_token_is_named_in_the_log_not_written(client, json_log):
     assert token not in json_log.text()
 
 
+def test_a_guests_token_is_not_written_when_the_api_call_with_it_fails(app_config, json_log):
+    from kepweb.scheduling import SchedulingUnavailable
+    from tests.test_errors import unreachable_api_url
+
+    token = "a-guests-invitation-token-that-opens-the-call-0123456789"
+    app = create_app({**app_config, "SCHEDULING_API_URL": unreachable_api_url()})
+    with app.test_request_context("/join"), pytest.raises(SchedulingUnavailable):
+        app.extensions["scheduling"].invitations.open(token, "d" * 32)
+    failed = [line["message"] for line in json_log() if line["logger"] == "kepweb.scheduling.base"]
+    assert failed == ["scheduling API POST /invitations/<token>/open failed: ConnectionError"]
+    assert token not in json_log.text()
+
+
 def test_a_laptops_text_line_names_the_request(app):
     written = __import__("io").StringIO()
     handler = logs.handler("text", written)

@@ -10,6 +10,7 @@ shared by the app's clients stops calling an API that keeps failing
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 import requests
@@ -94,6 +95,15 @@ def _upstream_problem(response) -> SchedulingProblem | None:
     return problem_class(response.status_code, payload) if problem_class else None
 
 
+def loggable(path: str) -> str:
+    """The path as logs and errors may show it: never the query string or the body, which may carry personal
+    data, and a guest's invitation token (a key to the call's details) named, not written."""
+    return _INVITATION_TOKEN.sub(r"\1<token>", path.split("?")[0])
+
+
+_INVITATION_TOKEN = re.compile(r"^(/invitations/)[^/]+")
+
+
 #: Problems of a system behind the API, by code: filled by the modules that know them (call_access.py).
 UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
 
@@ -138,8 +148,7 @@ class ApiClient:
         idempotent = method == "GET" or (method == "POST" and idempotency_key)
         headers = self._headers(citizen_tax_id, idempotency_key, staff_subject,
                                 f"{accept}, application/problem+json" if accept else "application/json")
-        # The path only in logs and errors: never query strings or bodies, which may carry personal data.
-        where = path.split("?")[0]
+        where = loggable(path)
         left = self._seconds_left()
         if left is not None and left <= 0:
             log.warning("scheduling API %s %s not called: the request's deadline has passed", method, where)
@@ -204,7 +213,7 @@ class ApiClient:
         return left is None or left - pause >= self.read_timeout
 
     def _decode(self, method, path, response, accept=None):
-        where = path.split("?")[0]
+        where = loggable(path)
         upstream = _upstream_problem(response)
         if upstream is not None:
             raise upstream
