@@ -518,6 +518,7 @@ HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-
     ("POST", "/holds", {"body": b"[" * 100_000, "media_type": "application/json"}, 422),
     ("POST", "/admin/closed-days", {"body": {"date": "2026-12-24", "kep_id": ["kep-megisti-1"]}}, 422),
     ("GET", "/admin/closed-days/impact", {"query": {"date": "9999-12-31"}}, 200),  # the calendar's last day
+    ("POST", "/admin/closed-days", {"body": {"date": "9999-12-31"}}, 201),
     # Accepted, then answered against the contract, before the fixes.
     ("PUT", "/admin/keps/{kep_id}/hours", {"path_parameters": {"kep_id": "kep-megisti-1"}, "body": {
         "opening_hours": [{"weekday": 0, "opens": "08:00\n", "closes": "14:00"}]}}, 422),
@@ -531,8 +532,8 @@ HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-
                                       "postcode": "\u0668\u0665\u0661\u0661\u0661", "town_el": "γ", "town_en": "c"}},
      422),
 ], ids=["days-from-9999", "admin-to-9999", "hold-9999", "hold-0001", "for-booking-object", "category-list",
-        "needs-object", "deep-json", "closed-kep-list", "impact-9999", "hours-newline", "hours-arabic-digit",
-        "period-newline", "kep-id-and-postcode"])
+        "needs-object", "deep-json", "closed-kep-list", "impact-9999", "close-9999", "hours-newline",
+        "hours-arabic-digit", "period-newline", "kep-id-and-postcode"])
 def test_edge_values_are_refused_with_a_documented_problem(contract, method, path, request_, status):
     contract(method, path, status=status, **request_)
 
