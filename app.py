@@ -18,7 +18,6 @@ This module is the only place that knows both kepweb and sandbox.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -26,7 +25,8 @@ import sys
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from kepweb import create_app
-from kepweb.config import ConfigError
+from kepweb.config import ConfigError, log_format
+from kepweb.logs import configure_logging
 
 SANDBOX_API_TOKEN = "sandbox-frontend-token"
 SANDBOX_GSIS_CLIENT_ID = "kepweb-sandbox"
@@ -148,7 +148,13 @@ def waitress_options(frontend) -> dict:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        # Before anything logs: JSON lines in production, text on a laptop (KEPWEB_LOG_FORMAT, kepweb/logs.py);
+        # the embedded default's stand-ins log through the same handler, with the same request ids.
+        configure_logging(log_format(), force=True)
+    except ConfigError as error:
+        print(f"kepweb cannot start: {error}", file=sys.stderr)
+        return 2
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     embedded = not os.environ.get("KEPWEB_SCHEDULING_API_URL") and os.environ.get("KEPWEB_ENV") != "production"

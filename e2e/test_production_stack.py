@@ -10,6 +10,7 @@ citizen finishes on the other with every answer kept, and exactly one booking is
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import socket
@@ -143,6 +144,26 @@ def test_each_instance_logs_its_own_requests_without_query_strings(stack):
         log = (stack.logs / f"kepweb-{index + 1}-access.log").read_text()
         assert "GET /municipalities " in log
         assert "chania" not in log
+
+
+def test_one_request_id_in_every_log_on_its_way(stack):
+    """nginx names each request ($request_id), kepweb believes it from its one trusted proxy and passes it to
+    the scheduling API: the id the browser is given is in nginx's log, in the JSON access line of the instance
+    that served it and in the API's, so one complaint can be followed through the three."""
+    # /readyz asks the API each time (a page may answer from the catalogue's cache and ask nothing).
+    response = requests.get(f"{stack.public_url}/readyz", verify=str(stack.certificate), timeout=10)
+    assert response.status_code == 200
+    request_id = response.headers["X-Request-Id"]
+    assert f"id={request_id}" in (stack.logs / "nginx-access.log").read_text()
+    served_by = [index for index, process in enumerate(stack.instances) if process.running()
+                 and request_id in (stack.logs / f"kepweb-{index + 1}.out").read_text()]
+    assert len(served_by) == 1, "one instance served it"
+    lines = [json.loads(line) for line in (stack.logs / f"kepweb-{served_by[0] + 1}.out").read_text().splitlines()
+             if line.startswith("{") and request_id in line]
+    assert {"logger": "kepweb.access", "path": "/readyz", "status": 200}.items() <= lines[-1].items()
+    api_lines = [json.loads(line) for line in (stack.logs / "sandbox.log").read_text().splitlines()
+                 if line.startswith("{") and request_id in line]
+    assert api_lines and all(line["request_id"] == request_id for line in api_lines)
 
 
 def test_plain_http_is_sent_to_https_and_the_admin_api_is_not_behind_nginx(stack):

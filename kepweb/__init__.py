@@ -15,7 +15,9 @@ from kepweb import (
     htmx,
     i18n,
     limits,
+    logs,
     proxy,
+    request_ids,
     scheduling,
     security,
     shared_store,
@@ -49,6 +51,9 @@ def create_app(overrides: dict | None = None) -> Flask:
             "with `python app.py`, which runs the sandbox API beside the frontend."
         )
 
+    # Log lines in the configured format, unless the server already set logging up (kepweb/logs.py).
+    logs.configure_logging(app.config["LOG_FORMAT"])
+    request_ids.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     htmx.init_app(app)

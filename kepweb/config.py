@@ -75,6 +75,20 @@ def _seconds(env, name, default):
     return value
 
 
+LOG_FORMATS = ("json", "text")
+
+
+def log_format(env=None) -> str:
+    """KEPWEB_LOG_FORMAT: `json` (one JSON object per line, for a log collector; the default in production)
+    or `text` (a line a person reads; the default on a laptop)."""
+    env = os.environ if env is None else env
+    production = env.get("KEPWEB_ENV", "development") == "production"
+    chosen = env.get("KEPWEB_LOG_FORMAT") or ("json" if production else "text")
+    if chosen not in LOG_FORMATS:
+        raise ConfigError(f"KEPWEB_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {chosen!r}.")
+    return chosen
+
+
 def from_environment(env=None) -> dict:
     """Build the Flask config mapping from `env` (default: os.environ)."""
     env = os.environ if env is None else env
@@ -116,6 +130,8 @@ def from_environment(env=None) -> dict:
         # How many proxies are in front (1 behind nginx): only their X-Forwarded-* headers are believed
         # (kepweb/proxy.py); 0, the default, believes none, since anyone can send them.
         "TRUSTED_PROXIES": _count(env, "KEPWEB_TRUSTED_PROXIES", 0, least=0),
+        # How log lines are written (kepweb/logs.py): JSON lines in production, text on a laptop.
+        "LOG_FORMAT": log_format(env),
         # The store every instance shares (kepweb/shared_store.py): sessions, wizard answers, uploads and,
         # unless RATELIMIT_STORAGE_URI names another, the fair-use counters. Empty: files and process memory,
         # for one process on a laptop (refused in production).

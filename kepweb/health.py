@@ -21,6 +21,7 @@ from collections.abc import Callable
 import requests
 from flask import Blueprint, current_app, jsonify
 
+from kepweb import request_ids
 from kepweb.security import csrf
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ def scheduling_api_answers() -> str:
     url = f"{config['SCHEDULING_API_URL'].rstrip('/')}/categories"
     try:
         response = requests.get(url, timeout=READINESS_TIMEOUT, allow_redirects=False, headers={
-            "Authorization": f"Bearer {config['SCHEDULING_API_TOKEN']}", "Accept": "application/json"})
+            "Authorization": f"Bearer {config['SCHEDULING_API_TOKEN']}", "Accept": "application/json",
+            request_ids.HEADER: request_ids.current()})
     except requests.Timeout:
         return "timed out"
     except requests.RequestException as error:

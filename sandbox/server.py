@@ -13,7 +13,6 @@ every secret is given, none has a default.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -25,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from sandbox import gsis, scheduling, staff_idp
 from sandbox import outbox as outbox_module
+from sandbox.scheduling import access_log
 from sandbox.scheduling.service import ADMIN_OWN_LISTENER, admin_listener
 
 GSIS_PREFIX = "/oauth2server"
@@ -110,7 +110,7 @@ def build(options: Options, outbox, **settings_overrides) -> tuple:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    access_log.configure_logging_if_bare()  # JSON lines in production (KEPWEB_LOG_FORMAT), as kepweb's
     try:
         options = Options.from_environment()
     except ValueError as error:

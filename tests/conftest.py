@@ -3,14 +3,19 @@ page-checking client in the spirit of GOV.UK Notify's `client_request`."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import socket
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
 from kepweb import create_app
+from kepweb.logs import handler as log_handler
 from sandbox import outbox as outbox_module
 from sandbox import scheduling
 from tests.clock import SandboxClock
@@ -171,3 +176,44 @@ def redis_url(tmp_path_factory):
     server.wait_until_listening()
     yield f"redis://127.0.0.1:{port}/0"
     server.stop()
+
+
+@pytest.fixture
+def json_log():
+    """What the service logs while the test runs, as production writes it (JSON lines, kepweb/logs.py):
+    `json_log()` is the list of lines, each parsed (a line that is not one JSON object fails the test)."""
+    written = io.StringIO()
+    handler = log_handler("json", written)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+    def lines() -> list[dict]:
+        handler.flush()
+        parsed = [json.loads(line) for line in written.getvalue().splitlines()]
+        assert all(isinstance(line, dict) for line in parsed)
+        return parsed
+
+    lines.text = written.getvalue
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+@contextmanager
+def a_process_of_its_own():
+    """The root logger as in a process whose logging nobody has set up yet, as the service's own process starts
+    (pytest's capture handlers taken off meanwhile), with what the service sets up taken off again after."""
+    root = logging.getLogger()
+    kept, level = list(root.handlers), root.level
+    for handler in kept:
+        root.removeHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in kept:
+            root.addHandler(handler)
+        root.setLevel(level)

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from kepweb import create_app
+from kepweb.scheduling.assertion import SANDBOX_KEY
 from kepweb.scheduling.base import ApiClient
 from kepweb.staff import PAGES, StaffPage, staff_required
 from kepweb.staff.access import ROLE_NAMES
@@ -131,8 +132,9 @@ def test_the_landing_page_lists_only_the_pages_a_role_may_open(client, monkeypat
 
 def test_a_request_acts_for_a_citizen_or_a_staff_member_never_both(app):
     client = ApiClient(app.config)
-    assert client._headers(staff_subject="s")["X-Staff-Subject"] == "s"
-    assert "X-Citizen-Assertion" not in client._headers(staff_subject="s")
+    headers = client._headers(staff_subject="s")
+    assert "X-Citizen-Assertion" not in headers and "X-Staff-Subject" not in headers
+    assert staff_subject_of(headers["X-Staff-Assertion"], app) == "s"
     with pytest.raises(ValueError):
         client._headers(citizen_tax_id="094014201", staff_subject="s")
 
@@ -150,8 +152,16 @@ def test_the_staff_client_names_the_staff_member_with_a_timeout(app, monkeypatch
     with pytest.raises(SchedulingUnavailable):
         app.extensions["scheduling"].staff.me("the-subject")
     assert sent["method"] == "GET" and sent["url"].endswith("/staff/me")
-    assert sent["headers"]["X-Staff-Subject"] == "the-subject" and "X-Citizen-Assertion" not in sent["headers"]
+    assert staff_subject_of(sent["headers"]["X-Staff-Assertion"], app) == "the-subject"
+    assert "X-Citizen-Assertion" not in sent["headers"] and "X-Staff-Subject" not in sent["headers"]
     assert sent["timeout"][0] > 0 and sent["timeout"][1] > 0
+
+
+def staff_subject_of(token, app):
+    """The subject the API would believe from this assertion (its own verifier, with the frontend's key)."""
+    from sandbox.scheduling.assertion import assertion_key, verified_staff
+
+    return verified_staff(token, assertion_key(app.config["CITIZEN_ASSERTION_KEY"] or SANDBOX_KEY))
 
 
 def test_a_staff_sign_in_that_cannot_be_reached_gives_a_clear_page(app_config):

@@ -10,11 +10,13 @@ shared by the app's clients stops calling an API that keeps failing
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from kepweb import request_ids
 from kepweb.scheduling import assertion
 from kepweb.scheduling.resilience import (
     DEFAULT_DEADLINE_SECONDS,
@@ -93,6 +95,15 @@ def _upstream_problem(response) -> SchedulingProblem | None:
     return problem_class(response.status_code, payload) if problem_class else None
 
 
+def loggable(path: str) -> str:
+    """The path as logs and errors may show it: never the query string or the body, which may carry personal
+    data, and a guest's invitation token (a key to the call's details) named, not written."""
+    return _INVITATION_TOKEN.sub(r"\1<token>", path.split("?")[0])
+
+
+_INVITATION_TOKEN = re.compile(r"^(/invitations/)[^/]+")
+
+
 #: Problems of a system behind the API, by code: filled by the modules that know them (call_access.py).
 UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
 
@@ -115,11 +126,17 @@ class ApiClient:
             # One request acts for one person: a citizen or a member of the KEP staff, never both.
             raise ValueError("a request acts for a citizen or for a staff member, not both")
         headers = {"Authorization": f"Bearer {self.token}", "Accept": accept}
+        request_id = request_ids.current()
+        if request_id:
+            # The citizen's request's id, which the API logs: one trouble followed through both logs.
+            headers[request_ids.HEADER] = request_id
         if citizen_tax_id:
             # The citizen only as a signed, short-lived assertion: the API believes nothing less.
             headers[assertion.HEADER] = assertion.citizen_assertion(self.assertion_key, citizen_tax_id)
         if staff_subject:
-            headers["X-Staff-Subject"] = staff_subject
+            # The staff member likewise, with an assertion of its own kind: never a bare subject the API must take
+            # on trust, and never one a citizen's assertion could stand in for.
+            headers[assertion.STAFF_HEADER] = assertion.staff_assertion(self.assertion_key, staff_subject)
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return headers
@@ -131,8 +148,7 @@ class ApiClient:
         idempotent = method == "GET" or (method == "POST" and idempotency_key)
         headers = self._headers(citizen_tax_id, idempotency_key, staff_subject,
                                 f"{accept}, application/problem+json" if accept else "application/json")
-        # The path only in logs and errors: never query strings or bodies, which may carry personal data.
-        where = path.split("?")[0]
+        where = loggable(path)
         left = self._seconds_left()
         if left is not None and left <= 0:
             log.warning("scheduling API %s %s not called: the request's deadline has passed", method, where)
@@ -197,7 +213,7 @@ class ApiClient:
         return left is None or left - pause >= self.read_timeout
 
     def _decode(self, method, path, response, accept=None):
-        where = path.split("?")[0]
+        where = loggable(path)
         upstream = _upstream_problem(response)
         if upstream is not None:
             raise upstream
@@ -224,7 +240,7 @@ class ApiClient:
             if not isinstance(payload, dict):
                 raise SchedulingUnavailable("problem is not an object")
             if response.status_code == 401:
-                # Our token, the citizen's ΑΦΜ header or the staff header was refused: our fault, not theirs.
+                # Our token, or our assertion of the citizen or of the staff member, was refused: our fault, not theirs.
                 log.error("scheduling API refused the frontend's credentials")
                 raise SchedulingUnavailable("credentials refused")
             problem_class = PROBLEM_CLASSES.get(payload.get("code"), SchedulingProblem)

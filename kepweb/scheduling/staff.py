@@ -1,6 +1,7 @@
 """The KEP staff: who the signed-in staff member is for the scheduling API (`/staff/me`).
 
-Every call names them in `X-Staff-Subject`, never with a citizen's header too. An
+Every call carries a signed, short-lived assertion of them (`X-Staff-Assertion`, see assertion.py),
+never with a citizen's assertion too. An
 unknown subject answers NotFound, one without a role a SchedulingProblem `forbidden`:
 `kepweb/staff/access.py` turns both into the "no access" page.
 """

@@ -44,10 +44,18 @@ MIDNIGHT = time(0, 0)
 
 # -- which bookings a change touches ------------------------------------------------------------------
 
+def end_of_day(day: date) -> int:
+    """The midnight that ends `day` in Athens. The calendar's last day has no next one (date.max + 1 day
+    overflows): its end is taken a day after its start."""
+    if day == date.max:
+        return at_athens(day, MIDNIGHT) + 24 * 3600
+    return at_athens(day + timedelta(days=1), MIDNIGHT)
+
+
 def affected(connection, day: date, kep_id: str, now: int | None = None):
     """The confirmed bookings a closure of `day` (at `kep_id`, or everywhere when empty) touches; with `now`,
     only those that have not started (one under way is the employee's to finish)."""
-    first, last = at_athens(day, MIDNIGHT), at_athens(day + timedelta(days=1), MIDNIGHT)
+    first, last = at_athens(day, MIDNIGHT), end_of_day(day)
     query = "SELECT * FROM bookings WHERE status='confirmed' AND starts >= ? AND starts < ?"
     parameters: list = [max(first, now) if now is not None else first, last]
     if kep_id:
@@ -61,7 +69,7 @@ def affected_by_absence(connection, employee_id: str, first: date, last: date, n
     return connection.execute(
         "SELECT * FROM bookings WHERE status='confirmed' AND employee_id=? AND starts >= ? AND starts < ?"
         " ORDER BY starts, reference",
-        (employee_id, max(now, at_athens(first, MIDNIGHT)), at_athens(last + timedelta(days=1), MIDNIGHT))).fetchall()
+        (employee_id, max(now, at_athens(first, MIDNIGHT)), end_of_day(last))).fetchall()
 
 
 def _inside(row, windows) -> bool:
@@ -168,7 +176,7 @@ def close(scheduling, connection, day: date, kep_id: str, reason: str) -> list[d
     connection.execute("INSERT OR REPLACE INTO closed_days VALUES (?,?,?)", (day.isoformat(), kep_id, reason))
     # After the closed day, never later the same day at another KEP: the citizen planned for that day's KEP.
     return settle(scheduling, connection, affected(connection, day, kep_id, scheduling.now()), "closed_day",
-                  not_before=at_athens(day + timedelta(days=1), MIDNIGHT))
+                  not_before=end_of_day(day))
 
 
 def close_day(scheduling, connection, day: date, kep_id: str, reason: str) -> dict:

@@ -11,6 +11,7 @@ from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException, NotFound
 
 from sandbox.scheduling import (
+    access_log,
     admin,
     assertion,
     documents,
@@ -62,11 +63,13 @@ def create_app(settings: Settings | None = None, token: str | None = None,
     scheduling = Scheduling(database, settings)
     app.extensions["scheduling"] = scheduling
     scheduling.meetings = meetings.Meetings(scheduling)
-    citizen_key = assertion.assertion_key(settings.citizen_assertion_key)
+    assertion_key = assertion.assertion_key(settings.citizen_assertion_key)
     if settings.background_loops:
         mailer.start_background_loops(scheduling)
         retention.start_background_loop(scheduling)
         meetings.start_background_loop(scheduling.meetings)
+
+    access_log.register(app)
 
     @app.before_request
     def authenticate():
@@ -78,13 +81,18 @@ def create_app(settings: Settings | None = None, token: str | None = None,
         wanted = settings.admin_token if admin_path else settings.frontend_token
         if not hmac.compare_digest(given, f"Bearer {wanted}".encode()):
             raise Problem("unauthorized")
-        # The token identifies the frontend; the citizen is believed only on the frontend's signed assertion.
-        g.citizen = assertion.verified_citizen(request.headers.get(assertion.HEADER), citizen_key)
+        # The token identifies the frontend; the citizen, or the member of the KEP staff, is believed only on
+        # the frontend's signed assertion (one key signs both kinds, their `typ` tells them apart).
+        g.citizen = assertion.verified_citizen(request.headers.get(assertion.HEADER), assertion_key)
+        g.staff_subject = assertion.verified_staff(request.headers.get(assertion.STAFF_HEADER), assertion_key)
 
     def citizen() -> str:
         if not g.citizen:
             raise Problem("unauthorized", detail=f"{assertion.HEADER} must be a valid, unexpired assertion of the "
                                                  "citizen, signed by the frontend.")
+        if assertion.STAFF_HEADER in request.headers:
+            # As a staff route refuses a citizen's assertion: one request acts for one person.
+            raise Problem("unauthorized", detail="A citizen's route acts for a citizen, never for a staff member too.")
         return g.citizen
 
     # -- reference data ------------------------------------------------------------

@@ -10,13 +10,13 @@ person is: a `subject` that never changes. This registry says what they may do:
 * no role (`null`): known, but may do nothing (a role withdrawn, or never given).
 
 The frontend acts for a staff member as it acts for a citizen: with its own bearer
-token, naming them in a header (`X-Staff-Subject`), never with a citizen's assertion header
-on the same request.
+token and a signed, short-lived assertion of them (`X-Staff-Assertion`, verified by
+sandbox/scheduling/assertion.py), never with a citizen's assertion header on the same request.
 
 For later staff routes, the helpers are:
 
-* `current_staff(connection)`: the staff member the request names, or the problem
-  to answer (401 without the header, 404 unknown, 403 without a role);
+* `current_staff(connection)`: the staff member the request's assertion vouches for, or the
+  problem to answer (401 without a valid assertion, 404 unknown, 403 without a role);
 * `may_see_booking(staff, booking)`: whether they may see that booking;
 * `visible_booking(connection, staff, reference)`: the booking's row, or 404 for one
   they may not see, exactly as for one that does not exist (another KEP's booking
@@ -33,14 +33,16 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import request
+from flask import g, request
 
+from sandbox.scheduling.assertion import HEADER as CITIZEN_HEADER
+from sandbox.scheduling.assertion import STAFF_HEADER
 from sandbox.scheduling.problems import Problem, field_error
 from sandbox.scheduling.validation import Checker, json_body
 
 SEED_FILE = Path(__file__).parent / "data" / "staff.json"
 ROLES = ("employee", "head", "admin")
-HEADER = "X-Staff-Subject"
+HEADER = STAFF_HEADER
 SUBJECT_MAX = 255
 # Every staff action in the access log starts with this, so that the log tells them from a citizen's.
 ACTION_PREFIX = "staff."
@@ -98,12 +100,14 @@ def valid_subject(raw) -> str | None:
 
 
 def subject_from_header() -> str:
-    """The subject the frontend names in `X-Staff-Subject`. A staff route never acts for a citizen:
-    a request that names one too is refused, as one that names nobody is."""
-    subject = valid_subject(request.headers.get(HEADER))
+    """The subject of the frontend's signed assertion (`X-Staff-Assertion`, checked before the route by the
+    service's `authenticate`). A bare subject, an expired or forged assertion, or a citizen's, is refused;
+    so is a request that asserts a citizen too."""
+    subject = valid_subject(g.get("staff_subject"))
     if subject is None:
-        raise Problem("unauthorized", detail=f"{HEADER} must name the staff member (1 to {SUBJECT_MAX} characters).")
-    if "X-Citizen-Assertion" in request.headers:
+        raise Problem("unauthorized", detail=f"{HEADER} must be a valid, unexpired assertion of the staff member "
+                                             f"(a subject of 1 to {SUBJECT_MAX} characters), signed by the frontend.")
+    if CITIZEN_HEADER in request.headers:
         raise Problem("unauthorized", detail="A staff route acts for a staff member, never for a citizen too.")
     return subject
 

@@ -1,7 +1,7 @@
 """Statistics per KEP and category for the KEP's head and the Ministry's administrators (issue 14).
 
-`GET /v1/staff/statistics?from=YYYY-MM-DD&to=YYYY-MM-DD`, for a staff member named in
-`X-Staff-Subject`:
+`GET /v1/staff/statistics?from=YYYY-MM-DD&to=YYYY-MM-DD`, for the staff member the
+frontend's `X-Staff-Assertion` vouches for:
 
 * a KEP's head sees their own KEP, an administrator every KEP; an employee is answered 404
   `not_found`, as for a route that does not exist (staff.py's convention: what a role may not

@@ -19,16 +19,25 @@ ADMIN = "admin-token"
 MARIA, NIKOS, ELENI = "094014201", "090000045", "998877666"
 
 
-def assertion_for(citizen, key=SANDBOX_CITIZEN_ASSERTION_KEY, **claims) -> str:
+def assertion_for(citizen, key=SANDBOX_CITIZEN_ASSERTION_KEY, typ="citizen+jwt", **claims) -> str:
     """What the frontend sends for `citizen` (X-Citizen-Assertion), signed with `key`; `claims` override."""
     now = int(time.time())
     claims = {"iss": "kepweb", "aud": "mykeplive-scheduling-api", "sub": citizen, "iat": now, "exp": now + 60,
               "jti": secrets.token_urlsafe(12), **claims}
-    return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(key))
+    return jwt.encode({"alg": "HS256", "typ": typ}, claims, OctKey.import_key(key))
+
+
+def staff_assertion_for(subject, key=SANDBOX_CITIZEN_ASSERTION_KEY, **claims) -> str:
+    """What the frontend sends for a staff member (X-Staff-Assertion): the same JWT, typed `staff+jwt`."""
+    return assertion_for(subject, key, typ="staff+jwt", **claims)
 
 
 def citizen_headers(citizen, token=FRONTEND) -> dict:
     return {"Authorization": f"Bearer {token}", "X-Citizen-Assertion": assertion_for(citizen)}
+
+
+def staff_headers(subject, token=FRONTEND) -> dict:
+    return {"Authorization": f"Bearer {token}", "X-Staff-Assertion": staff_assertion_for(subject)}
 
 
 class Clock:

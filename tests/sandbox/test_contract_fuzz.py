@@ -46,7 +46,17 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from sandbox.scheduling import Settings, create_app
-from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, Clock, assertion_for, booking_answers, citizen_headers
+from tests.sandbox.conftest import (
+    ADMIN,
+    FRONTEND,
+    MARIA,
+    NIKOS,
+    Clock,
+    assertion_for,
+    booking_answers,
+    citizen_headers,
+    staff_assertion_for,
+)
 
 SPEC_FILE = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
 MOUNT = "/sandbox/scheduling"  # the contract's server URL is /sandbox/scheduling/v1
@@ -82,6 +92,9 @@ DICTIONARIES = {
     # The sample staff registry: an employee, a head, an administrator, one without a role, one unknown.
     "staff": [EMPLOYEE, HEAD, STAFF_ADMIN, NO_ROLE, "unknown-subject"],
 }
+# The frontend's signed assertions of those staff members (signed again just before each call, as the citizen's).
+STAFF_ASSERTIONS = {staff_assertion_for(subject): subject for subject in DICTIONARIES["staff"]}
+DICTIONARIES["staff_assertions"] = list(STAFF_ASSERTIONS)
 BINDINGS = {
     "query.kep": "keps", "body.kep_id": "keps", "path.kep_id": "keps",
     "query.municipality": "municipalities", "body.municipality": "municipalities",
@@ -96,7 +109,7 @@ BINDINGS = {
     "body.availability[*].starts": "clock", "body.availability[*].ends": "clock",
     "path.hold_id": "holds", "body.hold_id": "holds",
     "path.reference": "references", "body.for_booking": "references",
-    "header.X-Staff-Subject": "staff", "path.subject": "staff",
+    "header.X-Staff-Assertion": "staff_assertions", "path.subject": "staff",
 }
 
 CONFIG = schemathesis.Config.from_dict({
@@ -166,12 +179,20 @@ def test_every_operation_keeps_the_contract(case, wsgi_app):
 
 
 def fresh_assertion(case):
-    """MARIA's assertion, signed now, wherever the generated case carries the one made at import."""
+    """MARIA's assertion, signed now, wherever the generated case carries the one made at import; a staff
+    member's likewise, for the staff member whose assertion it carries."""
     if case.headers and "X-Citizen-Assertion" in case.headers:
         case.headers["X-Citizen-Assertion"] = assertion_for(MARIA)
+    subject = STAFF_ASSERTIONS.get((case.headers or {}).get("X-Staff-Assertion"))
+    if subject is not None:
+        case.headers["X-Staff-Assertion"] = staff_assertion_for(subject)
 
 
 # -- chosen requests ---------------------------------------------------------------------------
+
+def staff_header(subject) -> dict:
+    return {"X-Staff-Assertion": staff_assertion_for(subject)}
+
 
 class Contract:
     """Sends one request through Schemathesis and runs the same checks on the answer."""
@@ -342,14 +363,14 @@ def test_a_booking_through_its_whole_life_keeps_the_contract(contract, clock):
 
 def test_the_staff_routes_keep_the_contract(contract):
     def staff(method, path, subject, status, **extra):
-        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+        return contract(method, path, citizen=None, headers=staff_header(subject), status=status, **extra)
 
     assert staff("GET", "/staff/me", EMPLOYEE, 200)["employee_id"] == "kep-chania-1-e1"
     assert staff("GET", "/staff/me", STAFF_ADMIN, 200)["kep"] is None
     assert staff("POST", "/staff/me/sign-ins", HEAD, 201)["role"] == "head"
     assert staff("GET", "/staff/me", NO_ROLE, 403)["code"] == "forbidden"
     assert staff("POST", "/staff/me/sign-ins", "unknown-subject", 404)["code"] == "not_found"
-    contract("GET", "/staff/me", citizen=MARIA, headers={"X-Staff-Subject": EMPLOYEE}, status=401)
+    contract("GET", "/staff/me", citizen=MARIA, headers=staff_header(EMPLOYEE), status=401)
     log = contract("GET", "/admin/access-log", status=200)["entries"]
     assert [entry["action"] for entry in log[:3]] == ["staff.refused", "staff.refused", "staff.sign_in"]
 
@@ -370,7 +391,7 @@ def test_the_staff_calls_keep_the_contract(contract, clock):
     from datetime import datetime
 
     def staff(method, path, subject, status, **extra):
-        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+        return contract(method, path, citizen=None, headers=staff_header(subject), status=status, **extra)
 
     one = {"reference": REFERENCE}
     calls = staff("GET", "/staff/calls", STAFF_ADMIN, 200, query={"from": BOOKED[:10], "days": 1})["calls"]
@@ -401,7 +422,7 @@ def test_the_operators_routes_keep_the_contract(contract):
     """Closed days, a KEP's hours, an employee's availability and absences, the interpreters: each operation
     for a head of Chania and for the administrator, with what it refuses."""
     def staff(method, path, subject, status, **extra):
-        return contract(method, path, citizen=None, headers={"X-Staff-Subject": subject}, status=status, **extra)
+        return contract(method, path, citizen=None, headers=staff_header(subject), status=status, **extra)
 
     megisti = {"kep_id": "kep-megisti-1"}  # MARIA's booking REFERENCE is there, Tuesday 1 December 09:00
     day = {"date": BOOKED[:10]}
@@ -496,6 +517,8 @@ HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-
     ("POST", "/holds", {"body": {**HOLD, "start": "2026-12-03T09:00:00Z", "needs": [{}]}}, 422),
     ("POST", "/holds", {"body": b"[" * 100_000, "media_type": "application/json"}, 422),
     ("POST", "/admin/closed-days", {"body": {"date": "2026-12-24", "kep_id": ["kep-megisti-1"]}}, 422),
+    ("GET", "/admin/closed-days/impact", {"query": {"date": "9999-12-31"}}, 200),  # the calendar's last day
+    ("POST", "/admin/closed-days", {"body": {"date": "9999-12-31"}}, 201),
     # Accepted, then answered against the contract, before the fixes.
     ("PUT", "/admin/keps/{kep_id}/hours", {"path_parameters": {"kep_id": "kep-megisti-1"}, "body": {
         "opening_hours": [{"weekday": 0, "opens": "08:00\n", "closes": "14:00"}]}}, 422),
@@ -509,8 +532,8 @@ HOLD = {"category": "information", "procedure": "child-benefit", "kep_id": "kep-
                                       "postcode": "\u0668\u0665\u0661\u0661\u0661", "town_el": "γ", "town_en": "c"}},
      422),
 ], ids=["days-from-9999", "admin-to-9999", "hold-9999", "hold-0001", "for-booking-object", "category-list",
-        "needs-object", "deep-json", "closed-kep-list", "hours-newline", "hours-arabic-digit",
-        "period-newline", "kep-id-and-postcode"])
+        "needs-object", "deep-json", "closed-kep-list", "impact-9999", "close-9999", "hours-newline",
+        "hours-arabic-digit", "period-newline", "kep-id-and-postcode"])
 def test_edge_values_are_refused_with_a_documented_problem(contract, method, path, request_, status):
     contract(method, path, status=status, **request_)
 
@@ -533,7 +556,7 @@ def test_the_staff_statistics_keep_the_contract(contract, clock):
     from datetime import datetime
 
     def statistics(subject, status, **query):
-        return contract("GET", "/staff/statistics", citizen=None, headers={"X-Staff-Subject": subject},
+        return contract("GET", "/staff/statistics", citizen=None, headers=staff_header(subject),
                         query=query, status=status)
 
     period = {"from": BOOKED[:10], "to": BOOKED[:10]}
@@ -547,17 +570,17 @@ def test_the_staff_statistics_keep_the_contract(contract, clock):
     statistics("unknown-subject", 404)
     assert set(statistics(STAFF_ADMIN, 422, **{"from": "2026-12-02", "to": "2026-12-01"})["errors"]) == {"to"}
     statistics(STAFF_ADMIN, 422, **{"from": "9999-12-31"})
-    contract("GET", "/staff/statistics", citizen=MARIA, headers={"X-Staff-Subject": HEAD}, status=401)
+    contract("GET", "/staff/statistics", citizen=MARIA, headers=staff_header(HEAD), status=401)
 
     # The booking served: its row counts it so, with the wait from booking to appointment.
     clock.now = datetime.fromisoformat(BOOKED.replace("Z", "+00:00"))
     one = {"reference": REFERENCE}
     contract("POST", "/staff/calls/{reference}/identity-check", citizen=None, path_parameters=one,
-             headers={"X-Staff-Subject": STAFF_ADMIN}, status=201,
+             headers=staff_header(STAFF_ADMIN), status=201,
              body={"document_kind": "identity_card", "document_number": "ΑΚ123456", "shown_on_camera": True,
                    "matches_person": True})
     contract("POST", "/staff/calls/{reference}/outcome", citizen=None, path_parameters=one,
-             headers={"X-Staff-Subject": STAFF_ADMIN}, status=201, body={"outcome": "served", "protocol_number": "1"})
+             headers=staff_header(STAFF_ADMIN), status=201, body={"outcome": "served", "protocol_number": "1"})
     row = next(kep for kep in statistics(STAFF_ADMIN, 200, **period)["keps"]
                if kep["kep"]["id"] == "kep-megisti-1")["categories"][0]
     assert row["served"] == 1 and row["average_days_to_appointment"] == 1.0  # 30 Nov 08:00 to 1 Dec 09:00

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox.scheduling import Settings, meetings
 from tests.sandbox.conftest import ELENI as ELENI_TAX_ID
-from tests.sandbox.conftest import FRONTEND, NIKOS
+from tests.sandbox.conftest import NIKOS, staff_headers
 from tests.sandbox.test_invitations import (
     COMPANION,
     ELENI,
@@ -90,7 +90,7 @@ def citizen_call(api, booking, citizen=None):
 
 
 def staff_call(api, booking, username="chania-employee"):
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Staff-Subject": SUBJECT[username]}
+    headers = staff_headers(SUBJECT[username])
     return api.client.get(f"/v1/staff/calls/{booking['reference']}/call", headers=headers)
 
 
@@ -224,7 +224,7 @@ def test_sound_only_is_allowed_after_a_passed_identity_check(api, booking, clock
     clock.now = TUESDAY_NINE.astimezone(clock.now.tzinfo)
     check = {"document_kind": "identity_card", "document_number": "ΑΚ 123456", "shown_on_camera": True,
              "matches_person": True}
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Staff-Subject": SUBJECT["chania-employee"]}
+    headers = staff_headers(SUBJECT["chania-employee"])
     recorded = api.client.post(f"/v1/staff/calls/{booking['reference']}/identity-check", json=check, headers=headers)
     assert recorded.status_code == 201, recorded.json
     assert citizen_call(api, booking).json["sound_only_allowed"] is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 
@@ -19,15 +20,16 @@ from sandbox.scheduling.staff import (
     visible_bookings_condition,
 )
 from sandbox.staff_idp import ACCOUNTS_BY_NAME
-from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, assertion_for, athens
+from tests.sandbox.conftest import ADMIN, FRONTEND, MARIA, NIKOS, assertion_for, athens, staff_assertion_for
 
 SUBJECT = {username: account.sub for username, account in ACCOUNTS_BY_NAME.items()}
 
 
 def me(api, subject, method="GET", **headers):
+    """`/staff/me` as the frontend asks it: its token and its signed assertion of `subject` (none for None)."""
     sent = {"Authorization": f"Bearer {FRONTEND}", **headers}
     if subject is not None:
-        sent["X-Staff-Subject"] = subject
+        sent["X-Staff-Assertion"] = staff_assertion_for(subject)
     path = "/v1/staff/me" if method == "GET" else "/v1/staff/me/sign-ins"
     return api.client.open(path, method=method, headers=sent)
 
@@ -86,14 +88,59 @@ def test_without_a_valid_staff_header_the_answer_is_401(api, subject):
     assert answer.status_code == 401 and answer.json["code"] == "unauthorized"
 
 
+# -- the staff member only on the frontend's signed assertion (issue 16) ----------------------------
+
+
+def test_a_bare_subject_header_acts_for_nobody(api):
+    """The bearer token with a subject named in clear, as the frontend once sent it: anyone holding the token
+    could have acted as any employee, head or administrator."""
+    forged = me(api, None, **{"X-Staff-Subject": SUBJECT["ministry-admin"]})
+    assert forged.status_code == 401 and forged.json["code"] == "unauthorized"
+    assert me(api, SUBJECT["ministry-admin"]).status_code == 200
+
+
+@pytest.mark.parametrize("assertion", [
+    pytest.param(lambda s: staff_assertion_for(s, iat=int(time.time()) - 120, exp=int(time.time()) - 30),
+                 id="expired"),
+    pytest.param(lambda s: staff_assertion_for(s, aud="another-api"), id="other audience"),
+    pytest.param(lambda s: staff_assertion_for(s, iss="somebody"), id="other issuer"),
+    pytest.param(lambda s: staff_assertion_for(s, key="another-key-of-somebody-else-entirely-0123"), id="other key"),
+    pytest.param(lambda s: staff_assertion_for(s, exp=int(time.time()) + 3600), id="too long-lived"),
+    pytest.param(lambda s: staff_assertion_for(s).rsplit(".", 1)[0] + ".", id="unsigned"),
+    pytest.param(lambda s: assertion_for(s), id="a citizen's assertion"),
+    pytest.param(lambda s: assertion_for(s, typ="JWT"), id="untyped"),
+])
+def test_an_assertion_that_does_not_prove_the_staff_member_is_refused(api, assertion):
+    answer = api.client.get("/v1/staff/me", headers={"Authorization": f"Bearer {FRONTEND}",
+                                                     "X-Staff-Assertion": assertion(SUBJECT["ministry-admin"])})
+    assert answer.status_code == 401 and answer.json["code"] == "unauthorized"
+
+
+def test_a_citizens_assertion_never_acts_as_staff_nor_a_staff_assertion_as_a_citizen(api):
+    booking = book(api, "kep-chania-1")
+    path = f"/v1/bookings/{booking['reference']}"
+    token = {"Authorization": f"Bearer {FRONTEND}"}
+    assert api.client.get(path, headers={**token, "X-Citizen-Assertion": assertion_for(MARIA)}).status_code == 200
+    # A staff member's assertion, in the citizen's header or its own, reads no citizen's booking.
+    for headers in ({"X-Citizen-Assertion": staff_assertion_for(MARIA)},
+                    {"X-Staff-Assertion": staff_assertion_for(SUBJECT["ministry-admin"])},
+                    {"X-Citizen-Assertion": assertion_for(MARIA),
+                     "X-Staff-Assertion": staff_assertion_for(SUBJECT["ministry-admin"])}):
+        answer = api.client.get(path, headers={**token, **headers})
+        assert answer.status_code == 401 and answer.json["code"] == "unauthorized", headers
+    # A citizen's assertion, in the staff header, is nobody on a staff route.
+    answer = api.client.get(f"/v1/staff/calls/{booking['reference']}",
+                            headers={**token, "X-Staff-Assertion": assertion_for(SUBJECT["ministry-admin"])})
+    assert answer.status_code == 401 and answer.json["code"] == "unauthorized"
+
+
 def test_a_staff_route_never_acts_for_a_citizen_too(api):
     answer = me(api, SUBJECT["ministry-admin"], **{"X-Citizen-Assertion": assertion_for(MARIA)})
     assert answer.status_code == 401
 
 
 def test_the_staff_routes_need_the_frontends_token(api):
-    answer = api.client.get("/v1/staff/me", headers={"Authorization": f"Bearer {ADMIN}",
-                                                     "X-Staff-Subject": SUBJECT["ministry-admin"]})
+    answer = me(api, SUBJECT["ministry-admin"], Authorization=f"Bearer {ADMIN}")
     assert answer.status_code == 401
 
 

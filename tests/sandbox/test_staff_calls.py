@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.sandbox.conftest import FRONTEND, athens, citizen_headers
+from tests.sandbox.conftest import athens, citizen_headers, staff_headers
 from tests.sandbox.test_staff import SUBJECT, access_log, bookings  # noqa: F401
 
 PDF = b"%PDF-1.7\n"
@@ -16,7 +16,7 @@ CARD = {"document_kind": "identity_card", "document_number": "ΑΚ 123456", "sho
 
 
 def as_staff(api, username, method, path, **kwargs):
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Staff-Subject": SUBJECT[username]}
+    headers = staff_headers(SUBJECT[username])
     return api.client.open(f"/v1/staff{path}", method=method, headers=headers, **kwargs)
 
 

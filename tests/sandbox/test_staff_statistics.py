@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.conftest import ELENI, FRONTEND, MARIA, NIKOS, at, athens
+from tests.sandbox.conftest import ELENI, MARIA, NIKOS, at, athens, staff_headers
 from tests.sandbox.test_staff import SUBJECT, access_log
 
 PERIOD = "from=2026-12-01&to=2026-12-03"
@@ -16,12 +16,12 @@ DOCUMENT = {MARIA: ("identity_card", "ΑΚ 123456"), NIKOS: ("identity_card", "�
 
 
 def statistics(api, username, query=PERIOD):
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Staff-Subject": SUBJECT.get(username, username)}
+    headers = staff_headers(SUBJECT.get(username, username))
     return api.client.get(f"/v1/staff/statistics?{query}", headers=headers)
 
 
 def as_admin(api, method, path, json=None):
-    headers = {"Authorization": f"Bearer {FRONTEND}", "X-Staff-Subject": SUBJECT["ministry-admin"]}
+    headers = staff_headers(SUBJECT["ministry-admin"])
     answer = api.client.open(f"/v1/staff{path}", method=method, json=json, headers=headers)
     assert answer.status_code in (200, 201), answer.json
     return answer.json
