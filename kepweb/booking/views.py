@@ -126,6 +126,8 @@ def refused(problem):
         forgets = (*forgets, *refusals.forgets_for_fields(problem))
     forgotten = wizard.forget(*forgets)
     holds.let_go(tax_id(), forgotten.get("hold"))
+    if resume == refusals.OWN_PAGE:
+        return refusals.own_page(refusal, problem)
     target = came_from() if resume == refusals.SAME_PAGE else url_for(f"booking.{resume}")
     return refusals.go_on(action, refusal, problem, target, back_url=url_for("booking.start"))
 
