@@ -99,13 +99,21 @@ class Scheduling:
         every procedure and KEP. Called inside the write transaction that would add one: SQLite lets one
         writer in at a time, so two simultaneous requests of one citizen never both pass it."""
         limit = self.settings.max_active_bookings
-        active = connection.execute(
+        if self._active_count(connection, citizen) >= limit:
+            raise Problem("too_many_active_bookings", limit=limit,
+                          detail=f"At most {limit} active bookings at a time: cancel or change one of them.")
+
+    def _active_count(self, connection, citizen) -> int:
+        return connection.execute(
             "SELECT COUNT(*) FROM bookings WHERE citizen=? AND status='confirmed' AND ends > ?",
             (citizen, self.now()),
         ).fetchone()[0]
-        if active >= limit:
-            raise Problem("too_many_active_bookings", limit=limit,
-                          detail=f"At most {limit} active bookings at a time: cancel or change one of them.")
+
+    def allowance(self, citizen) -> dict:
+        """The cap, the citizen's active bookings and how many more they may make (GET /booking-allowance)."""
+        limit = self.settings.max_active_bookings
+        active = self._active_count(self.database.read(), citizen)
+        return {"limit": limit, "active": active, "remaining": max(0, limit - active)}
 
     def _moves_own_booking(self, connection, citizen, for_booking, procedure_id) -> bool:
         """A hold for a new time of the citizen's own active booking (a reschedule): it adds no booking."""

@@ -143,3 +143,30 @@ def test_the_problem_class_reads_the_limit_or_none():
     assert TooManyActiveBookings(409, {"code": "too_many_active_bookings", "limit": 4}).limit == 4
     for unusable in (None, "4", 0, True, -1):
         assert TooManyActiveBookings(409, {"code": "too_many_active_bookings", "limit": unusable}).limit is None
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_at_the_cap_the_wizard_says_so_at_its_start(citizen_request, cancelled_afterwards, language):
+    citizen_request.use_language(language)
+    api = api_of(citizen_request)
+    booked_through_the_api(api, "child-benefit")
+    assert not citizen_request.get("/book/category").select("#at-the-cap"), "under the cap: nothing to say"
+    booked_through_the_api(api, "housing-allowance")
+    page = citizen_request.get("/book/category")
+    banner = page.select_one("[aria-labelledby=at-the-cap]")
+    assert banner and text_of(banner.select_one("#at-the-cap")) == NUMBER[language]
+    assert banner.select_one("a[href='/appointments']")
+    assert page.select_one("#main-content form input[name=category]"), "the wizard itself is still there"
+
+
+def test_an_api_that_cannot_say_the_allowance_shows_nothing_and_no_error(citizen_request, monkeypatch):
+    """The start's word is only advice (the hold and the booking check the cap): it never stops the page."""
+    from kepweb.scheduling import SchedulingUnavailable
+    from kepweb.scheduling.slots import BookingsClient
+
+    def unavailable(self, citizen_tax_id):
+        raise SchedulingUnavailable("no answer")
+
+    monkeypatch.setattr(BookingsClient, "allowance", unavailable)
+    page = citizen_request.get("/book/category")
+    assert not page.select("#at-the-cap") and page.select_one("#main-content form input[name=category]")

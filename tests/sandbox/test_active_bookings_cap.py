@@ -171,3 +171,12 @@ def test_simultaneous_bookings_of_one_citizen_never_go_past_the_cap(service, api
         [(201, None)] + [(409, "too_many_active_bookings")] * (len(holds) - 1), key=str)
     active = [b for b in api.get("/bookings").json["bookings"] if b["status"] == "confirmed"]
     assert len(active) == CAP
+
+
+def test_the_allowance_says_the_cap_and_how_many_more(api):
+    assert api.get("/booking-allowance").json == {"limit": CAP, "active": 0, "remaining": CAP}
+    first, _second = at_the_cap(api)
+    assert api.get("/booking-allowance").json == {"limit": CAP, "active": CAP, "remaining": 0}
+    api.post(f"/bookings/{first['reference']}/cancel")
+    assert api.get("/booking-allowance").json == {"limit": CAP, "active": 1, "remaining": 1}
+    assert api.get("/booking-allowance", citizen=NIKOS).json["active"] == 0

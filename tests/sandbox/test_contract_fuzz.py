@@ -352,6 +352,8 @@ def test_the_cap_on_active_bookings_keeps_the_contract(contract):
     refused = contract("POST", "/holds", body={**body, "procedure": "housing-allowance", "start": slots[3]["start"]},
                        status=409)
     assert refused["code"] == "too_many_active_bookings" and refused["limit"] == 4
+    assert contract("GET", "/booking-allowance", status=200) == {"limit": 4, "active": 4, "remaining": 0}
+    contract("GET", "/booking-allowance", token="not-the-token", status=401)
     # A new time for one of them is still a hold like any other.
     contract("POST", "/holds", body={**body, "procedure": "maternity-benefit", "start": slots[3]["start"],
                                      "for_booking": REFERENCE}, status=201)
