@@ -27,7 +27,7 @@ from kepweb.booking import state
 from sandbox import scheduling
 from tests.booking.conftest import MARIA, hold_the_first_free_time
 from tests.booking.test_steps import answers_of, put_answers
-from tests.conftest import API_TOKEN, ServerThread
+from tests.conftest import API_TOKEN, NO_CAP_IN_THE_WAY, ServerThread
 from tests.page_checks import check_page, text_of
 
 CONTRACT = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
@@ -73,7 +73,8 @@ class ForcedProblems:
 @pytest.fixture(scope="module")
 def forced_api(tmp_path_factory, outbox_server):
     settings = scheduling.Settings(database=tmp_path_factory.mktemp("refusals") / "scheduling.sqlite3",
-                                   frontend_token=API_TOKEN, smtp_port=outbox_server.port, background_loops=False)
+                                   frontend_token=API_TOKEN, smtp_port=outbox_server.port, background_loops=False,
+                                   max_active_bookings=NO_CAP_IN_THE_WAY)
     forced = ForcedProblems(scheduling.create_app(settings))
     server = ServerThread(forced)
     forced.url = f"{server.url}/v1"
