@@ -101,7 +101,7 @@ class Scheduling:
         limit = self.settings.max_active_bookings
         if self._active_count(connection, citizen) >= limit:
             raise Problem("too_many_active_bookings", limit=limit,
-                          detail=f"At most {limit} active bookings at a time: cancel or change one of them.")
+                          detail=f"At most {limit} active bookings at a time: cancel one, or wait until one has ended.")
 
     def _active_count(self, connection, citizen) -> int:
         return connection.execute(
