@@ -7,6 +7,9 @@ where to resume. The feature packages apply it (the wizard forgets what the
 refusal made meaningless and resumes at a step; my appointments goes back to
 the appointment), so nothing typed is lost and no refusal becomes a 500.
 
+A refusal that needs more than a sentence (the cap on active bookings: the
+number, why, what to do) has a page of its own (`OWN_PAGE`, `Refusal.page`).
+
 A code the API should never send us for an action (our own fault: a wrong
 token, a malformed request) and a code the contract does not know get the one
 fallback page, `errors/refused.html`, and are logged as errors: somebody has to
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 CONTRACT_CODES = frozenset({
     "unauthorized", "forbidden", "not_found", "method_not_allowed", "validation", "slot_taken", "hold_expired",
     "outside_hours", "not_allowed", "idempotency_conflict", "bad_request", "call_server_unavailable",
+    "too_many_active_bookings",
 })
 
 #: The flash category of what a refusal says (templates/components/notices.html shows it).
@@ -40,6 +44,7 @@ NOTICE = "notice"
 SAME_PAGE = "same page"     # the page the form was sent from
 NOT_FOUND = "not found"     # the "page not found" page: not the citizen's, or gone
 BY_FIELDS = "by fields"     # the wizard step that asks for the refused field
+OWN_PAGE = "own page"       # a page of its own (`Refusal.page`), answered at once with the problem's status
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Refusal:
     resume: str                      # a wizard step's name, an endpoint, or one of the resume points above
     forgets: tuple[str, ...] = ()    # wizard answers the refusal made meaningless
     shows_field_messages: bool = False  # add the API's own messages per field
+    page: str | None = None          # with OWN_PAGE: the template
 
 
 # -- the wizard ------------------------------------------------------------------------------
@@ -68,6 +74,9 @@ _PLACE_GONE = Refusal(_l("The KEP you chose no longer takes appointments. Your o
                          "choose where you would like to be served."), "municipality", ("municipality", "kep", "hold"))
 
 _GONE = Refusal(_l("Page not found"), NOT_FOUND)
+# The held time is let go (a citizen at the cap cannot book it; somebody else can), every other answer is kept.
+_AT_THE_CAP = Refusal(_l("You already have as many upcoming appointments as one person can have at a time."),
+                      OWN_PAGE, _TIME_GONE, page="errors/too_many_active_bookings.html")
 
 WIZARD = {
     "view_booking": {"not_found": _GONE},
@@ -75,7 +84,8 @@ WIZARD = {
     "browse": {"not_found": _PLACE_GONE, "validation": _NOT_ACCEPTED},
     # Choosing a time (POST /holds), or the first free one.
     "choose_time": {"slot_taken": _TAKEN, "outside_hours": _TOO_LATE, "not_allowed": _ALREADY_BOOKED,
-                    "validation": _NOT_ACCEPTED, "not_found": _PLACE_GONE},
+                    "validation": _NOT_ACCEPTED, "not_found": _PLACE_GONE,
+                    "too_many_active_bookings": _AT_THE_CAP},
     "extend_hold": {
         "hold_expired": _RELEASED, "not_found": _RELEASED,
         "not_allowed": Refusal(_l("We cannot hold this time for longer. Finish your booking before it is "
@@ -91,7 +101,7 @@ WIZARD = {
     # The final "Book" (POST /bookings).
     "book": {
         "hold_expired": _RELEASED, "not_found": _RELEASED, "slot_taken": _TAKEN, "outside_hours": _TOO_LATE,
-        "not_allowed": _ALREADY_BOOKED, "validation": _NOT_ACCEPTED,
+        "not_allowed": _ALREADY_BOOKED, "validation": _NOT_ACCEPTED, "too_many_active_bookings": _AT_THE_CAP,
         "idempotency_conflict": Refusal(_l("Your answers changed while we were booking. Nothing was booked: "
                                            "check them and book again."), "check", ("submission_key",)),
     },
@@ -214,6 +224,13 @@ def go_on(action: str, refusal: Refusal, problem: SchedulingProblem, target: str
         for message in field_messages(problem):
             flash(message, NOTICE)
     return redirect(target, code=303)
+
+
+def own_page(refusal: Refusal, problem: SchedulingProblem):
+    """A refusal with a page of its own, answered at once with the API's status (htmx swaps 4xx answers too).
+    `limit` is the number a rule allows, when the problem carries one (too_many_active_bookings)."""
+    return render_page(refusal.page, status=problem.status if 400 <= problem.status < 500 else 409,
+                       limit=getattr(problem, "limit", None))
 
 
 def not_found():

@@ -15,6 +15,10 @@ from tests.conftest import free_port
 # citizen from one address, faster than any person: the fair-use budgets (kepweb/limits.py) would stop
 # them. Those budgets are proven in tests/test_limits.py; here they are out of the way.
 ROBOT_BUDGETS = {action: ("10000/minute", "10000/minute") for action in LIMITS}
+# The same robots book far more appointments as one citizen than the API's cap on active bookings allows
+# (KEPWEB_SANDBOX_MAX_ACTIVE_BOOKINGS): out of their way too. The cap is proven in
+# tests/sandbox/test_active_bookings_cap.py, its page in e2e/test_call_refusals.py (which sets a cap of its own).
+ROBOT_ACTIVE_BOOKINGS = 10000
 
 
 class LiveService:
@@ -24,7 +28,8 @@ class LiveService:
         self.url = f"http://{host}:{self.server.port}"
         wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
             self.url, free_port(), {"RATELIMITS": ROBOT_BUDGETS, **(overrides or {})},
-            {"database": database, "loop_seconds": 0.2, **(sandbox_settings or {})},
+            {"database": database, "loop_seconds": 0.2, "max_active_bookings": ROBOT_ACTIVE_BOOKINGS,
+             **(sandbox_settings or {})},
             call_server=call_server,
         )
         self.server.app = wsgi_app

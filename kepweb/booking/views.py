@@ -38,7 +38,7 @@ from kepweb.booking.payload import booking_request
 from kepweb.htmx import render_page
 from kepweb.i18n import ATHENS
 from kepweb.redirects import safe_next_url
-from kepweb.scheduling import SchedulingProblem, clients
+from kepweb.scheduling import SchedulingProblem, SchedulingUnavailable, clients
 from kepweb.search import matches_any_script
 from kepweb.time_picker import Query, TimeForm, choose, first_free
 
@@ -127,6 +127,8 @@ def refused(problem):
         forgets = (*forgets, *refusals.forgets_for_fields(problem))
     forgotten = wizard.forget(*forgets)
     holds.let_go(tax_id(), forgotten.get("hold"))
+    if resume == refusals.OWN_PAGE:
+        return refusals.own_page(refusal, problem)
     target = came_from() if resume == refusals.SAME_PAGE else url_for(f"booking.{resume}")
     return refusals.go_on(action, refusal, problem, target, back_url=url_for("booking.start"))
 
@@ -168,7 +170,19 @@ def category(wizard):
     form.category.choices = [(c.id, str(c.name)) for c in categories]
     if form.validate_on_submit():
         return go_next(change(wizard, "category", form.category.data))
-    return shown("category", "booking/category.html", form, hints={c.id: str(c.description) for c in categories})
+    return shown("category", "booking/category.html", form, hints={c.id: str(c.description) for c in categories},
+                 at_the_cap=cap_reached())
+
+
+def cap_reached() -> int | None:
+    """The API's cap on active bookings, if the citizen has already reached it: said at the start, so that they
+    need not answer the steps before the time to learn it. Only advice (the hold and the booking are refused
+    anyway, with the cap's own page), so an API that cannot say now shows nothing rather than an error."""
+    try:
+        allowance = clients().bookings.allowance(tax_id())
+    except (SchedulingUnavailable, SchedulingProblem):
+        return None
+    return allowance.limit if allowance.remaining == 0 else None
 
 
 # -- 2. business ---------------------------------------------------------------------------

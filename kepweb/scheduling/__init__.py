@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from kepweb.scheduling.base import ApiClient, NotFound, SchedulingProblem, SchedulingUnavailable
+from kepweb.scheduling.base import (
+    ApiClient,
+    NotFound,
+    SchedulingProblem,
+    SchedulingUnavailable,
+    TooManyActiveBookings,
+)
 from kepweb.scheduling.call_access import CallAccessClient
 from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, ProceduresClient
 from kepweb.scheduling.documents import DocumentsClient
@@ -23,7 +29,8 @@ from kepweb.scheduling.staff import StaffClient
 from kepweb.scheduling.staff_calls import StaffCallsClient
 from kepweb.scheduling.staff_statistics import StaffStatisticsClient
 
-__all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "Clients", "clients", "init_app"]
+__all__ = ["ApiClient", "SchedulingUnavailable", "SchedulingProblem", "NotFound", "TooManyActiveBookings", "Clients",
+           "clients", "init_app"]
 
 
 @dataclass(frozen=True)

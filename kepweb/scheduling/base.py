@@ -60,9 +60,20 @@ class NotFound(SchedulingProblem):
     """No such thing, or not the citizen's (the API does not say which)."""
 
 
+class TooManyActiveBookings(SchedulingProblem):
+    """The citizen already has as many active bookings as one may have (the API's cap, across procedures)."""
+
+    @property
+    def limit(self) -> int | None:
+        """The cap, as the API says it; None if it did not (then the page says it without the number)."""
+        limit = self.problem.get("limit")
+        return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None
+
+
 # A problem's `code` says what it is (kepweb/refusals.py maps each code to a page);
-# "not found" has a class of its own because views ask for one booking and must say 404.
-PROBLEM_CLASSES = {"not_found": NotFound}
+# "not found" has a class of its own because views ask for one booking and must say 404,
+# and the cap on active bookings one because its page says the number the problem carries.
+PROBLEM_CLASSES = {"not_found": NotFound, "too_many_active_bookings": TooManyActiveBookings}
 
 
 def _session() -> requests.Session:

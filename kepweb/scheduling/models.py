@@ -311,6 +311,19 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class BookingAllowance:
+    """The API's cap on a citizen's active bookings, and how many more they may make now."""
+
+    limit: int
+    active: int
+    remaining: int
+
+    @classmethod
+    def parse(cls, raw) -> BookingAllowance:
+        return cls(limit=int(raw["limit"]), active=int(raw["active"]), remaining=int(raw["remaining"]))
+
+
+@dataclass(frozen=True)
 class FirstFree:
     """The earliest free time, or why there is none (`limited_by`: "interpreter" when only they are missing)."""
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from kepweb.scheduling.base import ApiClient
-from kepweb.scheduling.models import Booking, Day, FirstFree, Hold, Slot, as_api_time, parse_list, parse_one
+from kepweb.scheduling.models import (
+    Booking,
+    BookingAllowance,
+    Day,
+    FirstFree,
+    Hold,
+    Slot,
+    as_api_time,
+    parse_list,
+    parse_one,
+)
 
 
 def _place(kep_id=None, municipality_id=None) -> dict:
@@ -61,6 +71,9 @@ class HoldsClient(ApiClient):
 
 
 class BookingsClient(ApiClient):
+    def allowance(self, citizen_tax_id) -> BookingAllowance:
+        return parse_one(self.get("/booking-allowance", citizen_tax_id=citizen_tax_id), BookingAllowance.parse)
+
     def book(self, citizen_tax_id, answers: dict, *, idempotency_key: str) -> Booking:
         """Book from a hold. The same key sent again (a retry, a double click) books once."""
         return parse_one(self.post("/bookings", json=answers, citizen_tax_id=citizen_tax_id,

@@ -94,6 +94,36 @@ class Scheduling:
             (citizen, procedure_id, self.now()),
         ).fetchone()
 
+    def _refuse_over_the_cap(self, connection, citizen):
+        """At most Settings.max_active_bookings active bookings (confirmed, not yet ended) per citizen, across
+        every procedure and KEP. Called inside the write transaction that would add one: SQLite lets one
+        writer in at a time, so two simultaneous requests of one citizen never both pass it."""
+        limit = self.settings.max_active_bookings
+        if self._active_count(connection, citizen) >= limit:
+            raise Problem("too_many_active_bookings", limit=limit,
+                          detail=f"At most {limit} active bookings at a time: cancel one, or wait until one has ended.")
+
+    def _active_count(self, connection, citizen) -> int:
+        return connection.execute(
+            "SELECT COUNT(*) FROM bookings WHERE citizen=? AND status='confirmed' AND ends > ?",
+            (citizen, self.now()),
+        ).fetchone()[0]
+
+    def allowance(self, citizen) -> dict:
+        """The cap, the citizen's active bookings and how many more they may make (GET /booking-allowance)."""
+        limit = self.settings.max_active_bookings
+        active = self._active_count(self.database.read(), citizen)
+        return {"limit": limit, "active": active, "remaining": max(0, limit - active)}
+
+    def _moves_own_booking(self, connection, citizen, for_booking, procedure_id) -> bool:
+        """A hold for a new time of the citizen's own active booking (a reschedule): it adds no booking."""
+        if not for_booking:
+            return False
+        return connection.execute(
+            "SELECT 1 FROM bookings WHERE reference=? AND citizen=? AND procedure_id=? AND status='confirmed'"
+            " AND ends > ?", (for_booking, citizen, procedure_id, self.now()),
+        ).fetchone() is not None
+
     def _why_not_free(self, connection, kep_id, starts, length):
         """outside_hours when the time could never be booked, else slot_taken."""
         probe = Availability(connection, self.settings, self.now())
@@ -136,6 +166,9 @@ class Scheduling:
                               errors={"procedure": field_error(
                                   "Έχετε ήδη ραντεβού για αυτή τη διαδικασία",
                                   "You already have an appointment for this procedure")})
+            # Told at the hold, before the citizen fills in the rest of the wizard; checked again at booking.
+            if not self._moves_own_booking(connection, citizen, for_booking, procedure_id):
+                self._refuse_over_the_cap(connection, citizen)
             # One hold per citizen: a new choice lets the previous time go.
             connection.execute("DELETE FROM holds WHERE citizen=?", (citizen,))
             slot = self._availability(connection, needs).slot_at(kep_id, starts, length)
@@ -233,6 +266,7 @@ class Scheduling:
             existing = self._active_booking_for(connection, citizen, hold["procedure_id"])
             if existing:
                 raise Problem("not_allowed", detail="You already have an appointment for this procedure.")
+            self._refuse_over_the_cap(connection, citizen)
             now = self.now()
             reference = self._unused_reference(connection)
             room = secrets.token_urlsafe(18).replace("_", "").replace("-", "")

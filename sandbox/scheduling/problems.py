@@ -14,6 +14,8 @@ TITLES = {
     "hold_expired": (410, "The hold on that time has run out."),
     "outside_hours": (422, "That time cannot be booked."),
     "not_allowed": (409, "The rules do not allow this."),
+    # The cap on a citizen's active bookings (Settings.max_active_bookings); the problem carries it as `limit`.
+    "too_many_active_bookings": (409, "The citizen already has as many active bookings as one may have."),
     "idempotency_conflict": (422, "This Idempotency-Key was used with a different request."),
     # The call server (not this API) failed: 502, the gateway's own answer, not the API's unavailability.
     "call_server_unavailable": (502, "The call server is not answering."),
@@ -21,8 +23,10 @@ TITLES = {
 
 
 class Problem(Exception):
-    def __init__(self, code: str, detail: str | None = None, errors: dict | None = None, status: int | None = None):
+    def __init__(self, code: str, detail: str | None = None, errors: dict | None = None, status: int | None = None,
+                 limit: int | None = None):
         super().__init__(code)
+        self.limit = limit  # the number a rule allows, for the problems that say one (too_many_active_bookings)
         self.code = code
         self.status = status or TITLES[code][0]
         self.detail = detail
@@ -37,6 +41,8 @@ class Problem(Exception):
             body["detail"] = self.detail
         if self.errors:
             body["errors"] = self.errors
+        if self.limit is not None:
+            body["limit"] = self.limit
         return body
 
 

@@ -230,6 +230,10 @@ def create_app(settings: Settings | None = None, token: str | None = None,
                 "Μη έγκυρο κλειδί", "Not a valid key")})
         return key
 
+    @app.get("/v1/booking-allowance")
+    def booking_allowance():
+        return scheduling.allowance(citizen())
+
     @app.post("/v1/bookings")
     def create_booking():
         status, view = scheduling.create_booking(citizen(), json_body(), idempotency_key())

@@ -39,6 +39,11 @@ class Settings:
     # that WCAG 2.2.1 (Timing Adjustable) asks for, and more by citizens who extend early.
     hold_extensions: int = 10
     reminder_minutes: int = 60
+    # At most this many active bookings (confirmed, not yet ended) per citizen, across every procedure and
+    # KEP: one account once took 15 times in 8 seconds (issue #16). Four leaves room for what one person
+    # really has in flight within the 30-day horizon (a benefit, a certificate, a permit, a business
+    # matter), while no one citizen can take a small KEP's day. A reschedule moves a booking: it adds none.
+    max_active_bookings: int = 4
     # What the privacy notice promises: an appointment and its details kept 12 months after
     # it, access records 6 months (retention.py deletes them; checked every hour).
     booking_retention_days: int = 365
@@ -101,10 +106,12 @@ class Settings:
         for name, kind in (("gap_minutes", int), ("min_notice_minutes", int), ("horizon_days", int),
                            ("hold_minutes", int), ("hold_extensions", int), ("reminder_minutes", int),
                            ("grid_minutes", int), ("booking_retention_days", int),
-                           ("access_log_retention_days", int)):
+                           ("access_log_retention_days", int), ("max_active_bookings", int)):
             variable = f"KEPWEB_SANDBOX_{name.upper()}"
             if env.get(variable):
                 setattr(settings, name, kind(env[variable]))
+        if settings.max_active_bookings < 1:
+            raise ValueError("KEPWEB_SANDBOX_MAX_ACTIVE_BOOKINGS: at least 1 (nobody could book with 0)")
         if env.get("KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"):
             settings.meeting_url_template = env["KEPWEB_SANDBOX_MEETING_URL_TEMPLATE"]
         if env.get("KEPWEB_SANDBOX_ICE_SERVERS"):

@@ -27,13 +27,14 @@ from kepweb.booking import state
 from sandbox import scheduling
 from tests.booking.conftest import MARIA, hold_the_first_free_time
 from tests.booking.test_steps import answers_of, put_answers
-from tests.conftest import API_TOKEN, ServerThread
+from tests.conftest import API_TOKEN, NO_CAP_IN_THE_WAY, ServerThread
 from tests.page_checks import check_page, text_of
 
 CONTRACT = Path(__file__).resolve().parents[2] / "api" / "scheduling.openapi.yaml"
 STATUS = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "method_not_allowed": 405, "validation": 422,
           "slot_taken": 409, "hold_expired": 410, "outside_hours": 422, "not_allowed": 409,
-          "idempotency_conflict": 422, "bad_request": 400, "call_server_unavailable": 502}
+          "idempotency_conflict": 422, "bad_request": 400, "call_server_unavailable": 502,
+          "too_many_active_bookings": 409}
 
 
 def contract_codes() -> list[str]:
@@ -72,7 +73,8 @@ class ForcedProblems:
 @pytest.fixture(scope="module")
 def forced_api(tmp_path_factory, outbox_server):
     settings = scheduling.Settings(database=tmp_path_factory.mktemp("refusals") / "scheduling.sqlite3",
-                                   frontend_token=API_TOKEN, smtp_port=outbox_server.port, background_loops=False)
+                                   frontend_token=API_TOKEN, smtp_port=outbox_server.port, background_loops=False,
+                                   max_active_bookings=NO_CAP_IN_THE_WAY)
     forced = ForcedProblems(scheduling.create_app(settings))
     server = ServerThread(forced)
     forced.url = f"{server.url}/v1"
@@ -201,11 +203,11 @@ def test_the_mapping_knows_every_code_of_the_contract():
 # What the contract says each call can refuse with: these must have their own page, never the fallback.
 DOCUMENTED = {
     "browse": {"not_found", "validation"},
-    "choose_time": {"slot_taken", "not_allowed", "validation", "outside_hours"},
+    "choose_time": {"slot_taken", "not_allowed", "validation", "outside_hours", "too_many_active_bookings"},
     "extend_hold": {"not_found", "not_allowed", "hold_expired"},
     "change_needs": {"not_found", "slot_taken", "hold_expired", "validation"},
     "book": {"not_found", "slot_taken", "not_allowed", "hold_expired", "validation", "outside_hours",
-             "idempotency_conflict"},
+             "idempotency_conflict", "too_many_active_bookings"},
     "view_booking": {"not_found"},
     "reschedule": {"not_found", "slot_taken", "not_allowed", "hold_expired", "validation", "outside_hours",
                    "idempotency_conflict"},
@@ -247,11 +249,18 @@ def test_every_refusal_at_every_step_has_a_page(citizen_request, answered, booke
     if refusal.resume == refusals.NOT_FOUND:
         assert response.status_code == 404
         return
-    assert response.status_code == 303, response.status_code
-    kept = answers_of(citizen_request)  # before the next page, which may start afresh (a new submission key)
-    page = citizen_request.get(response.headers["Location"])
-    notices = " ".join(text_of(notice) for notice in page.select("[role=alert]"))
-    assert str(refusal.says) in notices
+    if refusal.resume == refusals.OWN_PAGE:
+        # Answered at once with a page of its own; this forced problem carries no `limit`, so no number.
+        assert response.status_code == STATUS[code]
+        page = citizen_request._checked(response, STATUS[code])
+        assert str(refusal.says) in text_of(page.select_one("#main-content"))
+        kept = answers_of(citizen_request)
+    else:
+        assert response.status_code == 303, response.status_code
+        kept = answers_of(citizen_request)  # before the next page, which may start afresh (a new submission key)
+        page = citizen_request.get(response.headers["Location"])
+        notices = " ".join(text_of(notice) for notice in page.select("[role=alert]"))
+        assert str(refusal.says) in notices
     if refusal.shows_field_messages:
         assert "The value was refused" in notices
     if table is refusals.WIZARD:

@@ -361,6 +361,25 @@ def test_a_booking_through_its_whole_life_keeps_the_contract(contract, clock):
              query={"kep": "kep-megisti-1"}, status=204)
 
 
+def test_the_cap_on_active_bookings_keeps_the_contract(contract):
+    """MARIA has one booking; three more reach the default cap (4), and the fifth hold is refused with the
+    documented problem, carrying the number."""
+    wanted = {"category": "information", "kep": "kep-megisti-1", "procedure": "child-benefit"}
+    slots = contract("GET", "/availability/slots", query={**wanted, "date": "2026-12-03"}, status=200)["slots"]
+    body = {"category": "information", "kep_id": "kep-megisti-1"}
+    for slot, procedure in zip(slots[:3], ("child-benefit", "minimum-income", "birth-allowance"), strict=True):
+        hold = contract("POST", "/holds", body={**body, "procedure": procedure, "start": slot["start"]}, status=201)
+        contract("POST", "/bookings", body=booking_answers(hold["id"]), status=201)
+    refused = contract("POST", "/holds", body={**body, "procedure": "housing-allowance", "start": slots[3]["start"]},
+                       status=409)
+    assert refused["code"] == "too_many_active_bookings" and refused["limit"] == 4
+    assert contract("GET", "/booking-allowance", status=200) == {"limit": 4, "active": 4, "remaining": 0}
+    contract("GET", "/booking-allowance", token="not-the-token", status=401)
+    # A new time for one of them is still a hold like any other.
+    contract("POST", "/holds", body={**body, "procedure": "maternity-benefit", "start": slots[3]["start"],
+                                     "for_booking": REFERENCE}, status=201)
+
+
 def test_the_staff_routes_keep_the_contract(contract):
     def staff(method, path, subject, status, **extra):
         return contract(method, path, citizen=None, headers=staff_header(subject), status=status, **extra)
