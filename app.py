@@ -197,6 +197,13 @@ def api_via(url: str) -> dict:
     return {"SCHEDULING_API_URL": url.rstrip("/")} if url else {}
 
 
+# Open connections, most of them idle between a citizen's pages (browsers keep them alive): waitress
+# stops accepting at its default 100, which the load test's 200 citizens (scripts/load-test) reached,
+# and the rest waited for a minute to connect. An idle connection holds no thread, only a descriptor:
+# poll() rather than select(), which stops at 1024 of them.
+CONNECTIONS = {"connection_limit": 1000, "asyncore_use_poll": True}
+
+
 def waitress_options(frontend) -> dict:
     """How app.py's waitress serves `frontend` (the kepweb Flask app).
 
@@ -207,7 +214,7 @@ def waitress_options(frontend) -> dict:
     server gets, decides what to believe; with no proxy trusted waitress keeps dropping them, and so
     does the frontend.
     """
-    options = {"threads": 8, "ident": "kepweb"}
+    options = {"threads": 8, "ident": "kepweb", **CONNECTIONS}
     if frontend.config["TRUSTED_PROXIES"]:
         options["clear_untrusted_proxy_headers"] = False
     return options

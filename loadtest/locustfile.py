@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import gevent
 import requests
 from bs4 import BeautifulSoup
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 from locust.exception import RescheduleTask
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 from stdnum.gr import vat
@@ -43,6 +43,8 @@ STEP_LIMIT = 25  # pages one journey may walk before it is counted as lost
 HOLD_TRIES = 4  # times a citizen chooses another time when the one chosen was taken meanwhile
 CONTACT = {"phone": "691 234 5678", "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα",
            "contact_preference": "email"}
+VISITORS = 5  # beside the citizens, people who only look at the home page, once a second each
+VISITOR_HOME = "home (visitor)"
 RUN = secrets.randbelow(1000)  # so that citizens of two runs against one service never share an ΑΦΜ
 
 # What the run saw, beside locust's own statistics.
@@ -82,8 +84,8 @@ def _schedule_hang(environment, **_):
 
 
 @events.request.add_listener
-def _home_during_hang(name, response_time, exception, start_time=None, **_):
-    if name == "home" and hang is not None and hang.hung:
+def _home_during_hang(name, response_time, exception, **_):
+    if name in ("home", VISITOR_HOME) and hang is not None and hang.hung:
         outcome["home_during_hang"].append(response_time if exception is None else None)
 
 
@@ -143,13 +145,32 @@ def step_of(url: str) -> str:
     return urlsplit(url).path
 
 
+def from_an_address_of_its_own(user: HttpUser) -> None:
+    adapter = SourceAddressAdapter(loopback_address(next(addresses)))
+    user.client.mount("http://", adapter)
+    user.client.mount("https://", adapter)
+
+
+class Visitor(HttpUser):
+    """The home page, once a second: how fast a page that needs no API answers all along (and while the
+    API hangs). Counted in locust's users beside the citizens (scripts/load-test adds them)."""
+
+    fixed_count = VISITORS
+    wait_time = constant(1)
+
+    def on_start(self):
+        from_an_address_of_its_own(self)
+
+    @task
+    def home(self):
+        self.client.get("/", name=VISITOR_HOME, timeout=60)
+
+
 class Citizen(HttpUser):
     wait_time = between(0.5, 2)  # between two citizens of one virtual user; the journey itself has no pause
 
     def on_start(self):
-        adapter = SourceAddressAdapter(loopback_address(next(addresses)))
-        self.client.mount("http://", adapter)
-        self.client.mount("https://", adapter)
+        from_an_address_of_its_own(self)
 
     # -- one request, named by its step, checked ------------------------------------------------------
 
@@ -159,7 +180,7 @@ class Citizen(HttpUser):
                 response.failure(f"HTTP {response.status_code}")
                 raise RescheduleTask()
             response.success()
-        return response, BeautifulSoup(response.text, "html.parser")
+        return response, BeautifulSoup(response.text, "lxml")
 
     def lost(self, why: str, name: str):
         """The journey cannot go on: counted by kind, and shown in locust's errors."""
@@ -279,7 +300,7 @@ def bookings_per_citizen(api_url: str, admin_token: str) -> Counter:
 
 def percentile(values, fraction):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else None
+    return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]) if ordered else None
 
 
 @events.quitting.add_listener
@@ -295,7 +316,7 @@ def _figures(environment, **_):
     for error in stats.errors.values():
         errors[f"{error.name}: {error.error}"] += error.occurrences
     summary = {
-        "users": environment.runner.target_user_count if environment.runner else None,
+        "users": environment.runner.target_user_count - VISITORS if environment.runner else None,
         "seconds": round(total.last_request_timestamp - total.start_time, 1) if total.last_request_timestamp else 0,
         "requests": total.num_requests, "failures": total.num_failures,
         "requests_per_second": round(total.total_rps, 1),

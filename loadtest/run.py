@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from loadtest.figures import print_figures  # noqa: E402 (after the path)
 
+VISITORS = 5  # loadtest/locustfile.py's Visitor users, beside the citizens
 MAX_SECONDS = 120  # each run, whatever is asked: a benchmark on a shared machine stays short
 START_SECONDS = 60  # for app.py to answer /healthz
 
@@ -114,7 +115,8 @@ def run_locust(options, scenario: str, host: str, api_url: str, folder: Path, pr
     seconds = min(options.seconds if scenario == "steady" else options.hang_run_seconds, MAX_SECONDS)
     summary = folder / f"{scenario}.json"
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
-               "--only-summary", "--loglevel", "WARNING", "-u", str(options.users), "-r", str(options.spawn_rate),
+               "--only-summary", "--loglevel", "WARNING", "-u", str(options.users + VISITORS),
+               "-r", str(options.spawn_rate),
                "-t", f"{seconds}s", "--stop-timeout", "15", "--host", host, "--api-url", api_url,
                "--admin-token", options.admin_token, "--summary-json", str(summary)]
     if scenario == "hang":

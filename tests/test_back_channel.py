@@ -107,3 +107,32 @@ def test_the_back_channel_listens_on_the_port_it_is_given(tmp_path):
         assert server.url == f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+def test_app_py_serves_a_citizen_while_many_others_keep_connections_open():
+    """Browsers keep their connections open between pages. At waitress's default limit of 100 open
+    connections, app.py stopped accepting new ones: in the load test, half of 200 citizens waited a
+    minute for the home page. Idle connections hold no thread; they must not shut others out."""
+    import socket
+    from types import SimpleNamespace
+
+    from waitress import create_server
+
+    def page(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    options = entry_point.waitress_options(SimpleNamespace(config={"TRUSTED_PROXIES": 0}))
+    server = create_server(page, host="127.0.0.1", port=0, **options)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{server.effective_port}/"
+    idle = []
+    try:
+        for _ in range(150):
+            idle.append(socket.create_connection(("127.0.0.1", server.effective_port), timeout=10))
+            requests.get(url, timeout=10)  # each new connection taken in, as a browser's would be
+        assert requests.get(url, timeout=10).text == "ok"
+    finally:
+        for connection in idle:
+            connection.close()
+        server.close()
