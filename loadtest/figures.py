@@ -26,6 +26,7 @@ def print_figures(summary: dict) -> None:
         hung = summary["hang"]
         lines.append(f"API hung {hung['seconds']} s: home page p50 {hung['home_p50_ms_during']} ms, "
                      f"p95 {hung['home_p95_ms_during']} ms over {hung['home_requests_during']} requests "
-                     f"({hung['home_failed_during']} failed); first booking {hung['seconds_to_first_booking_after']} "
-                     "s after the hang ended")
+                     f"({hung['home_failed_during']} failed); after the hang ended, the first step that needs the "
+                     f"API answered after {hung['seconds_to_first_api_step_after']} s, the first booking after "
+                     f"{hung['seconds_to_first_booking_after']} s (None: not within the run)")
     print("\n".join(lines), flush=True)

@@ -49,7 +49,11 @@ RUN = secrets.randbelow(1000)  # so that citizens of two runs against one servic
 
 # What the run saw, beside locust's own statistics.
 outcome = {"journeys_started": 0, "bookings_completed": 0, "double_clicks_same_booking": 0,
-           "double_clicks_different_answer": 0, "lost": Counter(), "booked_at": [], "home_during_hang": []}
+           "double_clicks_different_answer": 0, "lost": Counter(), "booked_at": [], "home_during_hang": [],
+           "api_steps_after_hang": []}
+# Steps whose answer needs the scheduling API: the first to succeed after a hang shows the site is back.
+NEEDS_THE_API = ("POST /book/municipality", "POST /book/kep", "POST /book/needs", "GET /book/time?day",
+                 "POST /book/time (hold)", "POST /book/check (book)")
 citizens = itertools.count()
 addresses = itertools.count()
 hang: HangProxy | None = None
@@ -84,9 +88,13 @@ def _schedule_hang(environment, **_):
 
 
 @events.request.add_listener
-def _home_during_hang(name, response_time, exception, **_):
-    if name in ("home", VISITOR_HOME) and hang is not None and hang.hung:
+def _during_and_after_hang(name, response_time, exception, start_time=None, **_):
+    if hang is None:
+        return
+    if name in ("home", VISITOR_HOME) and hang.hung:
         outcome["home_during_hang"].append(response_time if exception is None else None)
+    if exception is None and name in NEEDS_THE_API and hang.hang_ended and (start_time or 0) >= hang.hang_ended:
+        outcome["api_steps_after_hang"].append(start_time + response_time / 1000)
 
 
 def tax_id(number: int) -> str:
@@ -339,6 +347,8 @@ def _figures(environment, **_):
             "home_requests_during": len(during), "home_failed_during": len(during) - len(answered),
             "home_p50_ms_during": percentile(answered, 0.5), "home_p95_ms_during": percentile(answered, 0.95),
             "seconds_to_first_booking_after": round(min(after) - hang.hang_ended, 1) if after else None,
+            "seconds_to_first_api_step_after": (round(min(outcome["api_steps_after_hang"]) - hang.hang_ended, 1)
+                                                if outcome["api_steps_after_hang"] else None),
         }
         hang.stop()
     print_figures(summary)
