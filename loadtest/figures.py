@@ -20,6 +20,8 @@ def print_figures(summary: dict) -> None:
                      f"{step['p95_ms']:>8.0f}")
     for kind, count in summary["errors"].items():
         lines.append(f"error ×{count}: {kind}")
+    if summary.get("steps_tried_again_after_503"):
+        lines.append(f"steps tried again after a 503 (as the page asks): {summary['steps_tried_again_after_503']}")
     for why, count in summary["journeys_lost"].items():
         lines.append(f"journey lost ×{count}: {why}")
     if "hang" in summary:

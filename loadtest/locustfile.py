@@ -39,6 +39,8 @@ from loadtest.figures import print_figures
 from loadtest.hang_proxy import HangProxy
 
 PASSWORD = "kepweb-sandbox"  # the sandbox GSIS's test password (README, "Signing in on a laptop")
+RETRIES_WHEN_UNAVAILABLE = 20  # a step answered 503 is tried again this many times…
+SECONDS_BEFORE_TRYING_AGAIN = 3  # …this long apart: a minute's patience
 STEP_LIMIT = 25  # pages one journey may walk before it is counted as lost
 HOLD_TRIES = 4  # times a citizen chooses another time when the one chosen was taken meanwhile
 CONTACT = {"phone": "691 234 5678", "street": "Ερμού 10", "postcode": "105 63", "town": "Αθήνα",
@@ -48,7 +50,7 @@ VISITOR_HOME = "home (visitor)"
 RUN = secrets.randbelow(1000)  # so that citizens of two runs against one service never share an ΑΦΜ
 
 # What the run saw, beside locust's own statistics.
-outcome = {"journeys_started": 0, "bookings_completed": 0, "double_clicks_same_booking": 0,
+outcome = {"journeys_started": 0, "tried_again_after_503": 0, "bookings_completed": 0, "double_clicks_same_booking": 0,
            "double_clicks_different_answer": 0, "lost": Counter(), "booked_at": [], "home_during_hang": [],
            "api_steps_after_hang": []}
 # Steps whose answer needs the scheduling API: the first to succeed after a hang shows the site is back.
@@ -183,18 +185,28 @@ class Citizen(HttpUser):
     # -- one request, named by its step, checked ------------------------------------------------------
 
     def call(self, method: str, url: str, name: str, **kwargs) -> tuple[requests.Response, BeautifulSoup]:
-        with self.client.request(method, url, name=name, catch_response=True, timeout=60, **kwargs) as response:
-            if response.status_code >= 400:
+        """One request of the journey. On the "service unavailable" page (503) a person tries the same
+        step again a little later, as that page asks, rather than starting over: so does the citizen,
+        for a while; each 503 counts as a failed request. Any other error ends the journey."""
+        for attempt in range(1 + RETRIES_WHEN_UNAVAILABLE):
+            with self.client.request(method, url, name=name, catch_response=True, timeout=60,
+                                     **kwargs) as response:
+                if response.status_code < 400:
+                    response.success()
+                    return response, BeautifulSoup(response.text, "lxml")
                 response.failure(f"HTTP {response.status_code}")
-                raise RescheduleTask()
-            response.success()
-        return response, BeautifulSoup(response.text, "lxml")
+            if response.status_code != 503 or attempt == RETRIES_WHEN_UNAVAILABLE:
+                self.lost(f"HTTP {response.status_code} at {name}", name, counted=True)
+            outcome["tried_again_after_503"] += 1
+            gevent.sleep(SECONDS_BEFORE_TRYING_AGAIN)
 
-    def lost(self, why: str, name: str):
-        """The journey cannot go on: counted by kind, and shown in locust's errors."""
+    def lost(self, why: str, name: str, counted: bool = False):
+        """The journey cannot go on: counted by kind, and shown in locust's errors (unless a failed
+        request already is)."""
         outcome["lost"][why] += 1
-        events.request.fire(request_type="JOURNEY", name=name, response_time=0, response_length=0,
-                            exception=AssertionError(why), context={})
+        if not counted:
+            events.request.fire(request_type="JOURNEY", name=name, response_time=0, response_length=0,
+                                exception=AssertionError(why), context={})
         raise RescheduleTask()
 
     # -- the journey -----------------------------------------------------------------------------
@@ -332,7 +344,7 @@ def _figures(environment, **_):
         "journeys_started": outcome["journeys_started"], "bookings_completed": outcome["bookings_completed"],
         "double_clicks_same_booking": outcome["double_clicks_same_booking"],
         "double_clicks_different_answer": outcome["double_clicks_different_answer"],
-        "journeys_lost": dict(outcome["lost"]),
+        "journeys_lost": dict(outcome["lost"]), "steps_tried_again_after_503": outcome["tried_again_after_503"],
     }
     if options.api_url:
         per_citizen = bookings_per_citizen(options.api_url, options.admin_token)
