@@ -26,7 +26,7 @@ class LiveService:
         self.database = database  # the scheduling service's SQLite file
         self.server = make_server(host, 0, lambda environ, start: [], threaded=True)
         self.url = f"http://{host}:{self.server.port}"
-        wsgi_app, self.frontend, self.outbox = entry_point.embedded_default(
+        wsgi_app, self.frontend, self.outbox, self.back_channel = entry_point.embedded_default(
             self.url, free_port(), {"RATELIMITS": ROBOT_BUDGETS, **(overrides or {})},
             {"database": database, "loop_seconds": 0.2, "max_active_bookings": ROBOT_ACTIVE_BOOKINGS,
              **(sandbox_settings or {})},
@@ -37,4 +37,5 @@ class LiveService:
 
     def stop(self):
         self.server.shutdown()
+        self.back_channel.stop()
         self.outbox.stop()

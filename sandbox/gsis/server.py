@@ -54,7 +54,7 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import DictLoader
 
 from sandbox.gsis import pages
-from sandbox.gsis.users import PASSWORD, TEST_USERS, USERINFO_ATTRIBUTES, USERS_BY_NAME, TestUser
+from sandbox.gsis.users import PASSWORD, TEST_USERS, USERINFO_ATTRIBUTES, TestUser, user_named
 from sandbox.oauth_memory import PlainHttpRequest, Store
 from sandbox.signin_forms import csrf_ok, csrf_token, here
 
@@ -169,7 +169,7 @@ class Token(TokenMixin):
         return self.revoked
 
     def get_user(self):
-        return USERS_BY_NAME.get(self.username)
+        return user_named(self.username)
 
 
 # -- Authlib's server, grant and validator ---------------------------------------
@@ -208,7 +208,7 @@ class _CodeGrant(AuthorizationCodeGrant):
         """Nothing left to do: `take_code` removed it when it was presented."""
 
     def authenticate_user(self, authorization_code):
-        return USERS_BY_NAME.get(authorization_code.username)
+        return user_named(authorization_code.username)
 
 
 class _S256Challenge(CodeChallenge):
@@ -309,7 +309,7 @@ def create_app(clients: list[dict], *, code_seconds: int = 60, token_seconds: in
     @app.route("/oauth/authorize", methods=["GET", "POST"])
     def authorize():
         lang = _language()
-        signed_in = USERS_BY_NAME.get(session.get("user", ""))
+        signed_in = user_named(session.get("user", ""))
         try:
             grant = server.get_consent_grant(end_user=signed_in)
         except OAuth2Error as error:
@@ -424,7 +424,7 @@ def _return_allowed(client: Client, url: str) -> bool:
 
 
 def _check_credentials(username: str, password: str) -> TestUser | None:
-    user = USERS_BY_NAME.get(username)
+    user = user_named(username)
     # Compare the password even for an unknown user, so the time says nothing.
     expected = user.password if user else PASSWORD + "-unknown-user"
     password_ok = hmac.compare_digest(password.encode(), expected.encode())

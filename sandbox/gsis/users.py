@@ -12,9 +12,11 @@ tests of the journey: what the citizen will declare or choose in the frontend.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
+from stdnum.gr import vat
 
 #: The password of every test user.
 PASSWORD = "kepweb-sandbox"
@@ -119,3 +121,27 @@ TEST_USERS: list[TestUser] = [
 ]
 
 USERS_BY_NAME: dict[str, TestUser] = {user.username: user for user in TEST_USERS}
+
+
+# Load tests sign in hundreds of citizens, each with an ΑΦΜ of their own (the frontend's budgets and the
+# API's rules are per citizen): `citizen-<ΑΦΜ>`, for any ΑΦΜ whose check digit is right, is a plain
+# citizen of the sandbox with the same password. Never a real person's data: the names say what it is.
+NUMBERED_CITIZEN = re.compile(r"citizen-(\d{9})")
+
+
+def numbered_citizen(username: str) -> TestUser | None:
+    match = NUMBERED_CITIZEN.fullmatch(username)
+    if match is None or not vat.is_valid(match.group(1)):
+        return None
+    tax_id = match.group(1)
+    return TestUser(
+        username=username,
+        userinfo=_userinfo(f"User{tax_id}", tax_id, "ΔΟΚΙΜΑΣΤΙΚΟΣ", "ΠΟΛΙΤΗΣ", "ΠΑΤΕΡΑΣ", "ΜΗΤΕΡΑ", "1980"),
+        case_el="Πολίτης για δοκιμές φόρτου: citizen-<ΑΦΜ>, για κάθε έγκυρο ΑΦΜ.",
+        case_en="A citizen for load tests: citizen-<ΑΦΜ>, for any valid ΑΦΜ.",
+    )
+
+
+def user_named(username: str) -> TestUser | None:
+    """A test user by username: one of TEST_USERS, or a numbered citizen."""
+    return USERS_BY_NAME.get(username) or numbered_citizen(username)

@@ -555,6 +555,21 @@ def test_the_test_users_cover_every_case():
     assert USERS_BY_NAME["giorgos"].needs == ("greek-sign-language",)
 
 
+def test_a_numbered_citizen_signs_in_with_the_valid_tax_id_it_is_named_after(client):
+    """Load tests sign in many citizens, each with an ΑΦΜ of their own: `citizen-<ΑΦΜ>`."""
+    answer = userinfo(client, access_token_for(client, "citizen-000000012")).get_data(as_text=True)
+    assert 'userid="User000000012" taxid="000000012"' in answer
+    assert vat.is_valid("000000012")
+
+
+@pytest.mark.parametrize("username", ["citizen-000000013", "citizen-00000012", "citizen-0000000120", "000000012"])
+def test_no_numbered_citizen_without_a_valid_tax_id(client, username):
+    """A wrong check digit, a short or long number, no prefix: the same refusal as any unknown user."""
+    page = page_of(sign_in(client, username))
+    assert page.find(id="username-error") is not None or "wrong" in page.get_text().lower()
+    assert sign_in(client, username).status_code == 200  # the form again, never a redirect with a code
+
+
 def test_a_code_raced_by_many_requests_is_exchanged_once(app):
     from concurrent.futures import ThreadPoolExecutor
 
