@@ -91,8 +91,12 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 
 class Stack:
     def __init__(self, root: Path = PROJECT_ROOT / ".sandbox/production", ports: Ports | None = None,
-                 show_upstream: bool = True):
+                 show_upstream: bool = True, api_via: str = ""):
         self.root = root.resolve()
+        # Where the instances reach the sandbox's services, when not directly: the load test's proxy, which
+        # it makes hang (scripts/load-test --production). That proxy starts with the load, so the stack is
+        # then ready once every instance is up (/healthz), not once the API answers through it (/readyz).
+        self.api_via = api_via
         self.ports = ports or Ports()
         self.secrets = Secrets()
         # An X-Upstream header on each answer, naming the instance that served it: for the demo and its test.
@@ -154,7 +158,7 @@ class Stack:
                 "KEPWEB_TRUSTED_PROXIES": "1",
                 "KEPWEB_REDIS_URL": self.redis_url,
                 "KEPWEB_SECRET_KEY": s.secret_key,
-                "KEPWEB_SCHEDULING_API_URL": f"{own}/sandbox/scheduling/v1",
+                "KEPWEB_SCHEDULING_API_URL": f"{self.api_via or own}/sandbox/scheduling/v1",
                 "KEPWEB_SCHEDULING_API_TOKEN": s.api_token,
                 "KEPWEB_SCHEDULING_API_DEADLINE": str(API_DEADLINE),
                 "KEPWEB_CITIZEN_ASSERTION_KEY": s.assertion_key,
@@ -269,17 +273,19 @@ class Stack:
                        ports=(self.ports.kepweb[index],))
 
     def wait_until_ready(self, timeout: float = START_TIMEOUT) -> None:
-        """Until /readyz, through nginx, says ok (Redis and the API answer) from every instance."""
+        """Until /readyz, through nginx, says ok (Redis and the API answer) from every instance (with
+        `api_via`, until /healthz does)."""
         deadline, ready_from = time.monotonic() + timeout, set()
+        probe = "/healthz" if self.api_via else "/readyz"
         while len(ready_from) < INSTANCES:
             try:
-                response = requests.get(f"{self.public_url}/readyz", verify=str(self.certificate), timeout=5)
+                response = requests.get(f"{self.public_url}{probe}", verify=str(self.certificate), timeout=5)
                 if response.status_code == 200:
                     ready_from.add(response.headers.get("X-Upstream", len(ready_from)))
             except requests.RequestException:
                 pass
             if time.monotonic() > deadline:
-                raise StartFailed(f"{self.public_url}/readyz did not answer ok in {timeout} s; see {self.logs}")
+                raise StartFailed(f"{self.public_url}{probe} did not answer ok in {timeout} s; see {self.logs}")
             time.sleep(0.2)
 
     def stop(self) -> None:

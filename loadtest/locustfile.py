@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import secrets
 import time
@@ -155,10 +156,16 @@ def step_of(url: str) -> str:
     return urlsplit(url).path
 
 
+#: The environment variable naming the certificate to trust (the production stack's own, self-signed).
+CA_BUNDLE = "KEPWEB_LOAD_CA_BUNDLE"
+
+
 def from_an_address_of_its_own(user: HttpUser) -> None:
     adapter = SourceAddressAdapter(loopback_address(next(addresses)))
     user.client.mount("http://", adapter)
     user.client.mount("https://", adapter)
+    # The production stack's self-signed certificate, when scripts/load-test --production names it.
+    user.client.verify = os.environ.get(CA_BUNDLE) or True
 
 
 class Visitor(HttpUser):
@@ -188,11 +195,15 @@ class Citizen(HttpUser):
         """One request of the journey. On the "service unavailable" page (503) a person tries the same
         step again a little later, as that page asks, rather than starting over: so does the citizen,
         for a while; each 503 counts as a failed request. Any other error ends the journey."""
+        # As a browser does: the page the form or link was on, which Flask-WTF's CSRF check asks for over https.
+        if getattr(self, "last_page", None):
+            kwargs["headers"] = {"Referer": self.last_page, **kwargs.get("headers", {})}
         for attempt in range(1 + RETRIES_WHEN_UNAVAILABLE):
             with self.client.request(method, url, name=name, catch_response=True, timeout=60,
                                      **kwargs) as response:
                 if response.status_code < 400:
                     response.success()
+                    self.last_page = response.url
                     return response, BeautifulSoup(response.text, "lxml")
                 response.failure(f"HTTP {response.status_code}")
             if response.status_code != 503 or attempt == RETRIES_WHEN_UNAVAILABLE:
@@ -216,6 +227,7 @@ class Citizen(HttpUser):
 
     def journey(self):
         self.client.cookies.clear()  # a new citizen: a new session
+        self.last_page = None
         number = next(citizens)
         outcome["journeys_started"] += 1
         email = f"load-{RUN}-{number}@loadtest.example"
@@ -274,7 +286,7 @@ class Citizen(HttpUser):
 
         def send(name):  # the browser's own redirect is followed below, once
             with self.client.post(action, data=data, name=name, allow_redirects=False, catch_response=True,
-                                  timeout=60) as answer:
+                                  headers={"Referer": url}, timeout=60) as answer:
                 if answer.status_code != 303:
                     answer.failure(f"HTTP {answer.status_code}")
                 else:

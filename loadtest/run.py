@@ -55,6 +55,9 @@ def arguments(argv=None):
     parser.add_argument("--hang-seconds", type=float, default=20, help="how long it hangs (20)")
     parser.add_argument("--hang-run-seconds", type=int, default=100,
                         help="length of the hang run: the hang, then time to recover (100)")
+    parser.add_argument("--production", action="store_true", help="against the production stack (deploy/stack.py: "
+                        "nginx with TLS, two gunicorn instances, Redis, the sandbox in its own process), started "
+                        "by this script for each scenario, instead of the embedded default")
     parser.add_argument("--target", default="", help="a running stack's base URL (default: start app.py)")
     parser.add_argument("--api-url", default="", help="with --target: its scheduling API (…/v1), to count bookings")
     parser.add_argument("--admin-token", default="sandbox-admin-token", help="with --target: the API's admin token")
@@ -64,6 +67,8 @@ def arguments(argv=None):
     parser.add_argument("--out", default=str(ROOT / ".sandbox" / "load-test"),
                         help="a folder for each run's figures (<scenario>.json) and logs (.sandbox/load-test)")
     options = parser.parse_args(argv)
+    if options.target and options.production:
+        parser.error("--production starts a stack of its own: no --target")
     if options.target and not options.api_url:
         parser.error("--target needs --api-url (to count the bookings)")
     if options.target and options.scenario != "steady" and not (options.hang_proxy_port and options.api_upstream):
@@ -114,7 +119,33 @@ class EmbeddedDefault:
             self.process.kill()
 
 
-def run_locust(options, scenario: str, host: str, api_url: str, folder: Path, proxy: str = "") -> dict:
+class ProductionStack:
+    """The production stack (deploy/stack.py) on free loopback ports, in a folder of its own: nginx (TLS, a
+    self-signed certificate the load's client is told to trust), two gunicorn instances, Redis and the sandbox;
+    with `via_proxy`, the instances reach the API through the load test's proxy on that port."""
+
+    def __init__(self, folder: Path, via_proxy: int | None):
+        from deploy.stack import Ports, Stack
+
+        ports = Ports.free()
+        self.stack = Stack(folder, ports, show_upstream=False,
+                           api_via=f"http://127.0.0.1:{via_proxy}" if via_proxy else "")
+        self.stack.start()
+        self.url = self.stack.public_url
+        self.api_port = ports.sandbox
+        # The admin API, on its own listener: where the bookings are counted.
+        self.api_url = f"http://127.0.0.1:{ports.sandbox_admin}/v1"
+        self.admin_token = self.stack.secrets.admin_token
+        # requests lets REQUESTS_CA_BUNDLE, when the machine sets one, win over a session's own `verify`.
+        self.environment = {"REQUESTS_CA_BUNDLE": str(self.stack.certificate),
+                            "KEPWEB_LOAD_CA_BUNDLE": str(self.stack.certificate)}
+
+    def stop(self):
+        self.stack.stop()
+
+
+def run_locust(options, scenario: str, host: str, api_url: str, folder: Path, proxy: str = "",
+               admin_token: str = "", environment: dict | None = None) -> dict:
     seconds = min(options.seconds if scenario == "steady" else options.hang_run_seconds, MAX_SECONDS)
     # Journeys under way when the time is up may end (locust's stop timeout), within the bound: a journey
     # cut short says nothing of the service.
@@ -124,14 +155,15 @@ def run_locust(options, scenario: str, host: str, api_url: str, folder: Path, pr
                "--only-summary", "--loglevel", "WARNING", "-u", str(options.users + VISITORS),
                "-r", str(options.spawn_rate),
                "-t", f"{seconds}s", "--stop-timeout", str(stop_seconds), "--host", host, "--api-url", api_url,
-               "--admin-token", options.admin_token, "--summary-json", str(summary)]
+               "--admin-token", admin_token or options.admin_token, "--summary-json", str(summary)]
     if scenario == "hang":
         command += ["--hang-proxy", proxy, "--hang-at", str(options.hang_at),
                     "--hang-seconds", str(options.hang_seconds)]
     log = folder / f"locust-{scenario}.log"
     with log.open("w") as output:
         # A bound on the bound: locust stops by itself at -t plus --stop-timeout.
-        subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=output,
+        subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(environment or {})},
+                       stdout=output,
                        stderr=subprocess.STDOUT, timeout=seconds + 120, check=False)
     if not summary.exists():
         raise RuntimeError(f"locust wrote no figures: see {log}")
@@ -152,12 +184,17 @@ def run(options) -> dict:
                 results[scenario] = run_locust(options, scenario, options.target, options.api_url, out, proxy)
                 continue
             proxy_port = free_port() if scenario == "hang" else None
-            service = EmbeddedDefault(folder, out / f"app-{scenario}", proxy_port)
+            if options.production:
+                service = ProductionStack(folder, proxy_port)
+            else:
+                service = EmbeddedDefault(folder, out / f"app-{scenario}", proxy_port)
             try:
                 proxy = f"{proxy_port}:127.0.0.1:{service.api_port}" if proxy_port else ""
                 print(f"== {scenario}: {options.users} virtual citizens against {service.url} "
                       f"(its API at {service.api_url})", flush=True)
-                results[scenario] = run_locust(options, scenario, service.url, service.api_url, out, proxy)
+                results[scenario] = run_locust(options, scenario, service.url, service.api_url, out, proxy,
+                                               getattr(service, "admin_token", ""),
+                                               getattr(service, "environment", None))
             finally:
                 service.stop()
     return results
