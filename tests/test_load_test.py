@@ -1,4 +1,5 @@
-"""scripts/load-test works: a small run of both scenarios against the embedded default it starts.
+"""scripts/load-test works: a small run of both scenarios against each target it starts, the embedded
+default and the production stack (nginx with TLS, two gunicorn instances, Redis, the sandbox's own process).
 
 The load test is a benchmark (it measures and prints); this test asserts what must hold whatever the
 timings: the virtual citizens get past sign-in and through every step to a booking, no request fails in
@@ -22,12 +23,13 @@ JOURNEY = ("home", "sign in: GSIS's page", "sign in: GSIS → callback", "POST /
            "POST /book/check (book)", "POST /book/check (again)", "confirmation", "my appointments")
 
 
-@pytest.fixture(scope="module")
-def figures(tmp_path_factory):
+@pytest.fixture(scope="module", params=["embedded default", "production stack"])
+def figures(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("load-test")
+    target = ["--production"] if request.param == "production stack" else []
     finished = subprocess.run(
         [sys.executable, "loadtest/run.py", "--users", "4", "--spawn-rate", "4", "--seconds", "15",
-         "--hang-at", "4", "--hang-seconds", "6", "--hang-run-seconds", "25", "--out", str(out)],
+         "--hang-at", "4", "--hang-seconds", "6", "--hang-run-seconds", "25", "--out", str(out), *target],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     return {scenario: json.loads((out / f"{scenario}.json").read_text(encoding="utf-8")) for scenario in
