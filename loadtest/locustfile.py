@@ -209,6 +209,11 @@ class Citizen(HttpUser):
             if response.status_code != 503 or attempt == RETRIES_WHEN_UNAVAILABLE:
                 self.lost(f"HTTP {response.status_code} at {name}", name, counted=True)
             outcome["tried_again_after_503"] += 1
+            if response.history:
+                # The form was taken and its redirect's page was the one unavailable (signing in, then the
+                # wizard's first page): trying again reloads that page, as a browser does, never sends the
+                # form again (a Taxisnet code is good once).
+                method, url, kwargs = "GET", response.url, {"headers": kwargs.get("headers", {})}
             gevent.sleep(SECONDS_BEFORE_TRYING_AGAIN)
 
     def lost(self, why: str, name: str, counted: bool = False):
