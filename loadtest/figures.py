@@ -7,7 +7,8 @@ def print_figures(summary: dict) -> None:
     lines = ["", "== kepweb load test ==",
              f"{summary['users']} virtual citizens (and 5 visitors of the home page), {summary['seconds']} s: "
              f"{summary['requests']} requests, "
-             f"{summary['requests_per_second']} requests/s, {summary['failures']} failed",
+             f"{summary['requests_per_second']} requests/s, {summary['failures']} failed; "
+             f"pause before each step {summary.get('think_seconds', 0)} s on average",
              f"journeys started {summary['journeys_started']}, bookings completed {summary['bookings_completed']}, "
              f"double clicks answered with the same booking {summary['double_clicks_same_booking']}, "
              f"otherwise {summary['double_clicks_different_answer']}"]

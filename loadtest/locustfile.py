@@ -71,6 +71,8 @@ def _arguments(parser):
     parser.add_argument("--hang-at", type=float, default=0, help="seconds into the run the API hangs")
     parser.add_argument("--hang-seconds", type=float, default=0, help="how long it hangs (0: never)")
     parser.add_argument("--summary-json", default="", help="write the figures here, as JSON")
+    parser.add_argument("--think-seconds", type=float, default=0, help="a person's pause before each step of the "
+                        "journey, on average (between half and one and a half of it); 0: none, a robot's pace")
 
 
 @events.init.add_listener
@@ -198,6 +200,9 @@ class Citizen(HttpUser):
         # As a browser does: the page the form or link was on, which Flask-WTF's CSRF check asks for over https.
         if getattr(self, "last_page", None):
             kwargs["headers"] = {"Referer": self.last_page, **kwargs.get("headers", {})}
+            think = self.environment.parsed_options.think_seconds if self.environment.parsed_options else 0
+            if think > 0:  # reading the page, choosing, typing: people do not send the next step at once
+                gevent.sleep(random.uniform(0.5, 1.5) * think)
         for attempt in range(1 + RETRIES_WHEN_UNAVAILABLE):
             with self.client.request(method, url, name=name, catch_response=True, timeout=60,
                                      **kwargs) as response:
@@ -357,6 +362,7 @@ def _figures(environment, **_):
         "seconds": round(total.last_request_timestamp - total.start_time, 1) if total.last_request_timestamp else 0,
         "requests": total.num_requests, "failures": total.num_failures,
         "requests_per_second": round(total.total_rps, 1),
+        "think_seconds": options.think_seconds if options else 0,
         "steps": steps, "errors": dict(errors),
         "journeys_started": outcome["journeys_started"], "bookings_completed": outcome["bookings_completed"],
         "double_clicks_same_booking": outcome["double_clicks_same_booking"],

@@ -50,6 +50,8 @@ def arguments(argv=None):
     parser.add_argument("--users", type=int, default=200, help="virtual citizens (200)")
     parser.add_argument("--spawn-rate", type=float, default=50, help="new virtual citizens a second (50)")
     parser.add_argument("--seconds", type=int, default=60, help="length of the steady run (60)")
+    parser.add_argument("--think-seconds", type=float, default=0,
+                        help="a citizen's pause before each step, on average (0: none, a robot's pace)")
     parser.add_argument("--scenario", choices=("steady", "hang", "both"), default="both")
     parser.add_argument("--hang-at", type=float, default=20, help="seconds into the hang run the API hangs (20)")
     parser.add_argument("--hang-seconds", type=float, default=20, help="how long it hangs (20)")
@@ -155,6 +157,7 @@ def run_locust(options, scenario: str, host: str, api_url: str, folder: Path, pr
                "--only-summary", "--loglevel", "WARNING", "-u", str(options.users + VISITORS),
                "-r", str(options.spawn_rate),
                "-t", f"{seconds}s", "--stop-timeout", str(stop_seconds), "--host", host, "--api-url", api_url,
+               "--think-seconds", str(options.think_seconds),
                "--admin-token", admin_token or options.admin_token, "--summary-json", str(summary)]
     if scenario == "hang":
         command += ["--hang-proxy", proxy, "--hang-at", str(options.hang_at),
