@@ -17,6 +17,8 @@ bind = os.environ.get("KEPWEB_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("KEPWEB_WORKERS", "2"))
 threads = int(os.environ.get("KEPWEB_THREADS", "8"))
+# kepweb reads KEPWEB_THREADS too: unless KEPWEB_SCHEDULING_API_CONCURRENCY says otherwise, at most three
+# quarters of these threads wait on the scheduling API at once, and the rest serve pages that need none.
 
 # A worker silent for longer than this is killed and replaced. Above the API deadline (all the API calls
 # of one request, retries included, end within KEPWEB_SCHEDULING_API_DEADLINE), so that a slow API gives

@@ -13,6 +13,8 @@ import os
 import secrets
 from datetime import timedelta
 
+from kepweb.scheduling.resilience import DEFAULT_QUEUE_SECONDS, DEFAULT_SERVER_THREADS, default_concurrency
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable service."""
@@ -153,6 +155,14 @@ def from_environment(env=None) -> dict:
         # BREAKER_SECONDS: citizens get the "service unavailable" page at once; then one call tries again.
         "SCHEDULING_API_BREAKER_FAILURES": _count(env, "KEPWEB_SCHEDULING_API_BREAKER_FAILURES", 5),
         "SCHEDULING_API_BREAKER_SECONDS": _seconds(env, "KEPWEB_SCHEDULING_API_BREAKER_SECONDS", 30),
+        # At most this many API calls in flight at once in one process (the bulkhead): while the API hangs,
+        # the other threads stay free for pages that need none. Unless told, three quarters of the server's
+        # threads (gunicorn's KEPWEB_THREADS; app.py's waitress has 8, the same default).
+        "SCHEDULING_API_CONCURRENCY": _count(env, "KEPWEB_SCHEDULING_API_CONCURRENCY", default_concurrency(
+            _count(env, "KEPWEB_THREADS", DEFAULT_SERVER_THREADS))),
+        # How long a call waits for a free slot (never longer than what is left of the deadline) before the
+        # citizen gets the "service unavailable" page.
+        "SCHEDULING_API_QUEUE_SECONDS": _seconds(env, "KEPWEB_SCHEDULING_API_QUEUE_SECONDS", DEFAULT_QUEUE_SECONDS),
         "GSIS_CLIENT_ID": env.get("KEPWEB_GSIS_CLIENT_ID", ""),
         "GSIS_CLIENT_SECRET": env.get("KEPWEB_GSIS_CLIENT_SECRET", ""),
         "GSIS_AUTHORIZE_URL": env.get("KEPWEB_GSIS_AUTHORIZE_URL", ""),

@@ -48,6 +48,12 @@ class HungApi:
         return len(self.connections)
 
     def close(self):
+        # shutdown first: a bare close() leaves the socket listening while the accept thread is blocked in it,
+        # and a retry would then connect and wait its whole read timeout.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         for connection in self.connections:
             connection.close()

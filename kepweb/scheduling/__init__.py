@@ -23,7 +23,7 @@ from kepweb.scheduling.catalogue import CategoriesClient, PlacesClient, Procedur
 from kepweb.scheduling.documents import DocumentsClient
 from kepweb.scheduling.operations import OperationsClient
 from kepweb.scheduling.people import InvitationsClient, NeedsProfilesClient
-from kepweb.scheduling.resilience import breaker_from_config
+from kepweb.scheduling.resilience import breaker_from_config, bulkhead_from_config
 from kepweb.scheduling.slots import AvailabilityClient, BookingsClient, HoldsClient
 from kepweb.scheduling.staff import StaffClient
 from kepweb.scheduling.staff_calls import StaffCallsClient
@@ -53,8 +53,9 @@ class Clients:
 
 def init_app(app):
     config = app.config
-    # One breaker for all the clients: one API, so when it fails, it fails for all of them.
-    shared = {"breaker": breaker_from_config(config)}
+    # One breaker for all the clients: one API, so when it fails, it fails for all of them. And one bulkhead:
+    # the cap is on the process's threads waiting on that API, whichever client they call through.
+    shared = {"breaker": breaker_from_config(config), "bulkhead": bulkhead_from_config(config)}
     app.extensions["scheduling"] = Clients(
         categories=CategoriesClient(config, **shared), places=PlacesClient(config, **shared),
         procedures=ProceduresClient(config, **shared), availability=AvailabilityClient(config, **shared),

@@ -2,8 +2,9 @@
 
 Retries (with backoff) only where repeating cannot do harm: GET, and POST that
 carries an Idempotency-Key. Every other call is tried once. All the calls of one
-citizen request, retries included, fit in one deadline, and a circuit breaker
-shared by the app's clients stops calling an API that keeps failing
+citizen request, retries included, fit in one deadline, a circuit breaker
+shared by the app's clients stops calling an API that keeps failing, and a
+bulkhead, shared likewise, caps the calls in flight at once
 (kepweb/scheduling/resilience.py).
 """
 
@@ -20,9 +21,12 @@ from kepweb import request_ids
 from kepweb.scheduling import assertion
 from kepweb.scheduling.resilience import (
     DEFAULT_DEADLINE_SECONDS,
+    Bulkhead,
     CircuitBreaker,
     CircuitOpen,
+    NoFreeSlot,
     breaker_from_config,
+    bulkhead_from_config,
     seconds_left,
 )
 
@@ -120,15 +124,18 @@ UPSTREAM_PROBLEM_CLASSES: dict[str, type] = {}
 
 
 class ApiClient:
-    def __init__(self, config, retries: int = 2, breaker: CircuitBreaker | None = None):
+    def __init__(self, config, retries: int = 2, breaker: CircuitBreaker | None = None,
+                 bulkhead: Bulkhead | None = None):
         self.base_url = config["SCHEDULING_API_URL"].rstrip("/")
         self.token = config["SCHEDULING_API_TOKEN"]  # identifies the frontend, never a citizen
         self.assertion_key = assertion.signing_key(config.get("CITIZEN_ASSERTION_KEY") or assertion.SANDBOX_KEY)
         self.read_timeout = config["SCHEDULING_API_TIMEOUT"]
         self.deadline_seconds = config.get("SCHEDULING_API_DEADLINE", DEFAULT_DEADLINE_SECONDS)
         self.retries = retries  # for idempotent calls; every other call is tried once
-        # The app gives all its clients one breaker (kepweb/scheduling/__init__.py); a lone client has its own.
+        # The app gives all its clients one breaker and one bulkhead (kepweb/scheduling/__init__.py);
+        # a lone client has its own.
         self.breaker = breaker if breaker is not None else breaker_from_config(config)
+        self.bulkhead = bulkhead if bulkhead is not None else bulkhead_from_config(config)
         self.http = _session()
 
     def _headers(self, citizen_tax_id=None, idempotency_key=None, staff_subject=None,
@@ -165,6 +172,17 @@ class ApiClient:
             log.warning("scheduling API %s %s not called: the request's deadline has passed", method, where)
             raise SchedulingUnavailable("deadline passed")
         try:
+            # The slot first, the breaker second: a call shed for want of a slot never reaches the breaker,
+            # so it neither counts as a failure nor takes the one trial a half-open breaker allows.
+            with self.bulkhead.slot(left):
+                response = self._guarded_send(method, path, where, headers, idempotent, **kwargs)
+        except NoFreeSlot as error:
+            raise SchedulingUnavailable("no free slot") from error
+        return self._decode(method, path, response, accept)
+
+    def _guarded_send(self, method, path, where, headers, idempotent, **kwargs) -> requests.Response:
+        """The call with its retries, behind the breaker, which learns whether the API answered."""
+        try:
             self.breaker.before_call()
         except CircuitOpen as error:
             raise SchedulingUnavailable("circuit open") from error
@@ -179,7 +197,7 @@ class ApiClient:
             raise SchedulingUnavailable(type(error).__name__) from error
         finally:
             self.breaker.record(failed=failed)
-        return self._decode(method, path, response, accept)
+        return response
 
     def _seconds_left(self) -> float | None:
         return seconds_left(self.deadline_seconds)
