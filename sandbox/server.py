@@ -121,7 +121,11 @@ def main() -> int:
     outbox = outbox_module.Outbox()
     outbox.start(host=options.host, port=options.smtp_port)
     main_app, admin_app = build(options, outbox)
-    main_server = create_server(main_app, host=options.host, port=options.port, threads=8, ident="kepweb-sandbox")
+    # Every kepweb instance keeps its connections to the API alive, and nginx brings each citizen's sign-in
+    # pages: waitress's default of 100 open connections made the rest wait (504s from nginx, 503s from
+    # kepweb under the load test's 200 citizens). An idle connection holds no thread; poll() has no 1024 cap.
+    main_server = create_server(main_app, host=options.host, port=options.port, threads=8, ident="kepweb-sandbox",
+                                connection_limit=1000, asyncore_use_poll=True)
     admin_server = create_server(admin_app, host=options.host, port=options.admin_port, threads=2,
                                  ident="kepweb-sandbox-admin")
     threading.Thread(target=admin_server.run, name="admin listener", daemon=True).start()
