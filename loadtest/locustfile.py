@@ -219,6 +219,7 @@ class Citizen(HttpUser):
                 # wizard's first page): trying again reloads that page, as a browser does, never sends the
                 # form again (a Taxisnet code is good once).
                 method, url, kwargs = "GET", response.url, {"headers": kwargs.get("headers", {})}
+                name = f"{name}, page reloaded"
             gevent.sleep(SECONDS_BEFORE_TRYING_AGAIN)
 
     def lost(self, why: str, name: str, counted: bool = False):
@@ -303,9 +304,17 @@ class Citizen(HttpUser):
                     answer.success()
                 return answer
 
-        first, second = gevent.spawn(send, "POST /book/check (book)"), gevent.spawn(send, "POST /book/check (again)")
-        gevent.joinall([first, second])
-        first, second = first.value, second.value
+        for attempt in range(1 + RETRIES_WHEN_UNAVAILABLE):
+            first = gevent.spawn(send, "POST /book/check (book)")
+            second = gevent.spawn(send, "POST /book/check (again)")
+            gevent.joinall([first, second])
+            first, second = first.value, second.value
+            if first.status_code != 503 or attempt == RETRIES_WHEN_UNAVAILABLE:
+                break
+            # "Service unavailable": the citizen presses Book again a little later (the same answers, the
+            # same booking: the wizard's idempotency key makes a booking that went through come back).
+            outcome["tried_again_after_503"] += 1
+            gevent.sleep(SECONDS_BEFORE_TRYING_AGAIN)
         if first.status_code != 303:
             self.lost(f"booking answered {first.status_code}", "/book/check")
         if second.status_code == 303 and second.headers.get("Location") == first.headers.get("Location"):
