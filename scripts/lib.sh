@@ -70,3 +70,20 @@ ensure_janus() {
     fi
   fi
 }
+
+ensure_production_stack() {
+  # The production stack's own packages (deploy/stack.py): Redis as the shared store, nginx in front,
+  # openssl for its self-signed certificate.
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+    # Debian's packages start their own services (redis on 6379, nginx on 80) where systemd runs: the stack
+    # runs both with configs of its own, never those.
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      systemctl disable --now redis-server.service nginx.service >/dev/null 2>&1 || true
+    fi
+  fi
+}
