@@ -26,7 +26,8 @@ from string import Template
 
 import requests
 
-from deploy.processes import START_TIMEOUT, Process, StartFailed, free_port, redis_server
+from deploy.processes import START_TIMEOUT, Process, StartFailed, redis_server
+from sandbox.janus.process import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = PROJECT_ROOT / "deploy"

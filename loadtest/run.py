@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loadtest.figures import print_figures  # noqa: E402 (after the path)
+from sandbox.janus.process import free_port  # noqa: E402
 
 VISITORS = 5  # loadtest/locustfile.py's Visitor users, beside the citizens
 # Each run, whatever is asked, with the time locust gives the journeys under way to end: within 2 minutes
@@ -37,12 +37,6 @@ VISITORS = 5  # loadtest/locustfile.py's Visitor users, beside the citizens
 MAX_SECONDS = 105
 BOUND_SECONDS = 120
 START_SECONDS = 60  # for app.py to answer /healthz
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def arguments(argv=None):
